@@ -1,0 +1,132 @@
+/**
+ * The factory: resolves options, builds the page router, attaches the chat namespace to the host's
+ * server (or the host's Socket.IO), and closes exactly what it opened.
+ */
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import createDebug from 'debug';
+import type { NextFunction, Request, Response } from 'express';
+import { Server as SocketIOServer } from 'socket.io';
+import { createStore } from './history/open-store';
+import { Broadcaster } from './namespace/broadcaster';
+import type { ChatContext } from './namespace/chat-context';
+import { onConnection } from './namespace/connection';
+import { LocalPresence } from './namespace/presence';
+import type { ChatNamespace, ChatServer } from './namespace/types';
+import { resolveOptions, type ChatOptions } from './options';
+import { createPageRouter } from './router';
+import { detachEngine, snapshotListeners } from './server-listeners';
+
+const debug = createDebug('chatterbox:middleware');
+
+/** What `createChatMiddleware` returns: an Express middleware with the chat's controls. */
+export interface ChatMiddleware {
+  (req: Request, res: Response, next: NextFunction): void;
+  /** Attaches the chat to the host's HTTP(S) server; returns the middleware. */
+  attach(server: HttpServer | HttpsServer): ChatMiddleware;
+  /** The chat's Socket.IO namespace, once attached. */
+  readonly namespace: ChatNamespace | undefined;
+  /** Settles when the message store is open; rejects with the reason it cannot be. */
+  readonly ready: Promise<void>;
+  /**
+   * Disconnects the chat's sockets, removes its handlers and releases what Chatterbox opened;
+   * never closes the host's server nor a Socket.IO server the host passed in.
+   */
+  close(): Promise<void>;
+}
+
+// Room for the largest message as UTF-8 plus the packet's framing and a cid.
+const FRAME_OVERHEAD_BYTES = 8 * 1024;
+
+/** Creates the chat: mount the result with `app.use('/chat', …)`. */
+export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
+  const resolved = resolveOptions(options);
+  const { logger } = resolved;
+  const { store, owned: ownsStore } = createStore(resolved.history, logger);
+  const presence = new LocalPresence();
+  const ready = store.open();
+  ready.catch((error: unknown) => {
+    logger.error(`the message store cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
+  });
+
+  const router = createPageRouter({
+    staticRoot: resolved.staticRoot,
+    config: { namespace: resolved.namespace, path: resolved.io?.path() ?? resolved.path },
+    logger,
+  });
+
+  let namespace: ChatNamespace | undefined;
+  let ownedIo: ChatServer | undefined;
+  let detach: (() => void) | undefined;
+  let closed: Promise<void> | undefined;
+
+  const bindNamespace = (io: ChatServer): void => {
+    const nsp = io.of(resolved.namespace);
+    if (nsp.listenerCount('connection') > 0) {
+      throw new Error(`express-chatterbox: the namespace "${resolved.namespace}" already has connection handlers`);
+    }
+    const context: ChatContext = { options: resolved, namespace: nsp, store, presence, broadcaster: new Broadcaster(nsp), logger };
+    // No socket is served before the store is open; if it never opens, clients are told why.
+    nsp.use((_socket, next) => {
+      ready.then(
+        () => next(),
+        () => next(Object.assign(new Error('The message store is unavailable'), { data: { code: 'STORE_UNAVAILABLE' } })),
+      );
+    });
+    nsp.on('connection', (socket) => onConnection(context, socket));
+    namespace = nsp;
+    debug('namespace %s ready', resolved.namespace);
+  };
+
+  const middleware = ((req: Request, res: Response, next: NextFunction) => {
+    router(req, res, next);
+  }) as ChatMiddleware;
+
+  middleware.attach = (server) => {
+    if (namespace !== undefined) throw new Error('express-chatterbox: the chat is already attached');
+    if (closed !== undefined) throw new Error('express-chatterbox: the chat is closed');
+    const snapshot = snapshotListeners(server);
+    const io: ChatServer = new SocketIOServer(server, {
+      path: resolved.path,
+      serveClient: false,
+      // The host may run its own WebSocket endpoints on this server: leave their upgrades alone.
+      destroyUpgrade: false,
+      maxHttpBufferSize: resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES,
+      ...(resolved.adapter ? { adapter: resolved.adapter } : {}),
+    });
+    ownedIo = io;
+    detach = () => detachEngine(server, snapshot);
+    bindNamespace(io);
+    return middleware;
+  };
+
+  Object.defineProperty(middleware, 'namespace', { get: () => namespace, enumerable: true });
+  Object.defineProperty(middleware, 'ready', { value: ready, enumerable: true });
+
+  middleware.close = () => {
+    closed ??= (async () => {
+      const nsp = namespace;
+      if (nsp !== undefined) {
+        for (const socket of nsp.sockets.values()) socket.disconnect(true);
+        nsp.removeAllListeners();
+      }
+      if (ownedIo !== undefined) {
+        for (const ownedNamespace of ownedIo._nsps.values()) void ownedNamespace.adapter.close();
+        ownedIo.engine.close();
+        detach?.();
+      } else if (nsp !== undefined && resolved.io !== undefined) {
+        // Socket.IO has no public way to drop a namespace; without this a later chat on the
+        // host's server could not register the same name again.
+        resolved.io._nsps.delete(resolved.namespace);
+      }
+      await presence.close();
+      await ready.catch(() => undefined);
+      if (ownsStore) await store.close();
+    })();
+    return closed;
+  };
+
+  if (resolved.io !== undefined) bindNamespace(resolved.io as ChatServer);
+  else if (resolved.server !== undefined) middleware.attach(resolved.server);
+  return middleware;
+}

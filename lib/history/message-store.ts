@@ -1,0 +1,57 @@
+/** The interface every message store implements: the chat's log, and what readers repair gaps from. */
+import type { ChatMessage } from '../protocol/payloads';
+
+/** A validated message about to be stored. */
+export interface NewMessage {
+  /** The room; {@link DEFAULT_ROOM} for the default one. */
+  room: string;
+  /** The author's nickname as shown. */
+  u: string;
+  /** The validated text. */
+  m: string;
+  /** Acceptance time, ms since the epoch. */
+  ts: number;
+  /**
+   * With `cid`: identifies the author for retry de-duplication (the nickname key); a repeated
+   * (`authorKey`, `cid`) pair returns the first message instead of storing a second.
+   */
+  authorKey?: string;
+  /** The client's id for this message, when it sent one. */
+  cid?: string;
+}
+
+/** What {@link MessageStore.append} returns. */
+export interface AppendResult {
+  /** The message as `chat` delivers it (the first one, for a duplicate). */
+  message: ChatMessage;
+  /** True when this (`authorKey`, `cid`) was stored before: do not broadcast it again. */
+  duplicate: boolean;
+}
+
+/** Messages after an id, and whether more were missed than returned. */
+export interface MessagesAfter {
+  /** Oldest first. */
+  messages: ChatMessage[];
+  /** True when more than `limit` came after the id: these are the newest `limit` of them. */
+  truncated: boolean;
+}
+
+/**
+ * A chat log. Ids are unique and increase in the order readers must see messages: a reader that
+ * asks for what came after the greatest id it holds never skips one. Every list is oldest first.
+ * Methods reject with a {@link ChatError} `STORE_UNAVAILABLE` when the backend cannot answer.
+ */
+export interface MessageStore {
+  /** Opens the backend and runs migrations; called once before any other method. */
+  open(): Promise<void>;
+  /** Stores a message and assigns its id; resolves only once it is durable. */
+  append(message: NewMessage): Promise<AppendResult>;
+  /** The newest `limit` messages of a room. */
+  latest(room: string, limit: number): Promise<ChatMessage[]>;
+  /** The newest `limit` messages of a room with an id below `id`. */
+  before(room: string, id: number, limit: number): Promise<ChatMessage[]>;
+  /** The messages of a room with an id above `id` (the newest `limit` if there are more). */
+  after(room: string, id: number, limit: number): Promise<MessagesAfter>;
+  /** Releases what the store opened (never a pool or database the host passed in). */
+  close(): Promise<void>;
+}

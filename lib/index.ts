@@ -1,0 +1,10 @@
+/** express-chatterbox: a drop-in real-time group chat for Express. The public surface, re-exports only. */
+export { createChatMiddleware, type ChatMiddleware } from './create-chat-middleware';
+export { ChatOptionError, type ChatOptions, type HistoryOption, type OptionErrorCode } from './options';
+export type { ChatLogger } from './logger';
+export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';
+export type { ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData } from './protocol/events';
+export * from './protocol/payloads';
+export type { MessageStore, NewMessage, AppendResult, MessagesAfter } from './history/message-store';
+export { MemoryStore, type MemoryStoreOptions } from './history/memory-store';
+export type { Presence, ClaimResult } from './namespace/presence';

@@ -1,0 +1,29 @@
+/** `chat(message, ack)`: store a message, ack its id, then broadcast it. */
+import { ChatError, DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
+import { DEFAULT_ROOM } from '../protocol/payloads';
+import { parseChatRequest } from '../protocol/validate';
+import type { EventHandler } from './chat-context';
+import { sendSystemLine } from './safe-handler';
+
+/** Handles the `chat` event. */
+export const handleChat: EventHandler = async (context, socket, args, reply) => {
+  const { nick, nickKey } = socket.data;
+  if (nick === undefined) {
+    // The original protocol's answer, which its clients show in their log.
+    sendSystemLine(socket, DEFAULT_ERROR_MESSAGES.NOT_LOGGED_IN);
+    throw new ChatError('NOT_LOGGED_IN');
+  }
+  const request = parseChatRequest(args[0], context.options.maxMessageLength);
+  const { message, duplicate } = await context.store.append({
+    room: DEFAULT_ROOM,
+    u: nick,
+    m: request.m,
+    ts: Date.now(),
+    authorKey: nickKey,
+    cid: request.cid,
+  });
+  // Ack only once stored: an acked message survives a restart.
+  reply({ ok: true, id: message.id });
+  // A retried cid was broadcast the first time; readers repair any gap from history.
+  if (!duplicate) context.broadcaster.chat(message);
+};

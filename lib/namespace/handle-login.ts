@@ -1,0 +1,34 @@
+/** `login(nick, ack)`: claim a nickname, announce it, and tell the caller who is here. */
+import { ChatError } from '../protocol/error-codes';
+import { validateNick, type ValidNick } from '../protocol/validate';
+import type { ChatContext, EventHandler } from './chat-context';
+import type { ChatSocket } from './types';
+
+/** Handles the `login` event. */
+export const handleLogin: EventHandler = async (context, socket, args, reply) => {
+  const valid = validateNick(args[0], context.options.maxNickLength);
+  const users = await logIn(context, socket, valid);
+  reply({ ok: true, nick: valid.nick, users });
+};
+
+/**
+ * Logs `socket` in as `valid` (from `login` or from the handshake): claims the new name before
+ * giving up the old one, so a refused rename leaves the user as they were.
+ */
+export async function logIn(context: ChatContext, socket: ChatSocket, valid: ValidNick): Promise<string[]> {
+  const { presence, broadcaster } = context;
+  const previous = socket.data.nick;
+  const previousKey = socket.data.nickKey;
+  const claim = await presence.claim(valid, socket.id, socket.id);
+  if (!claim.ok) throw new ChatError('NICK_TAKEN', `The nickname ${valid.nick} is already taken`);
+  if (previous !== undefined && previousKey !== undefined) {
+    if (previousKey !== valid.key) await presence.release(previousKey, socket.id);
+    broadcaster.exit(previous);
+  }
+  socket.data.nick = valid.nick;
+  socket.data.nickKey = valid.key;
+  broadcaster.enter(valid.nick);
+  const users = await presence.list();
+  socket.emit('users', users);
+  return users;
+}

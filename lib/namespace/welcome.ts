@@ -1,0 +1,48 @@
+/** What a socket receives on connect: its `history`, then the outcome of the handshake's nickname. */
+import { ChatError } from '../protocol/error-codes';
+import { DEFAULT_ROOM } from '../protocol/payloads';
+import { isPlainObject, parseLastId, validateNick } from '../protocol/validate';
+import type { ChatContext } from './chat-context';
+import { logIn } from './handle-login';
+import { describeError, sendSystemLine, toErrorAck } from './safe-handler';
+import type { ChatSocket } from './types';
+
+/**
+ * Sends history (everything after `auth.lastId`, or the newest messages), then logs the socket in
+ * from `auth.nick` — before any event the client queued while offline is handled.
+ */
+export async function welcome(context: ChatContext, socket: ChatSocket): Promise<void> {
+  const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
+  await sendHistory(context, socket, parseLastId(auth.lastId));
+  if (auth.nick === undefined) {
+    socket.emit('session', { nick: null });
+    return;
+  }
+  try {
+    await logIn(context, socket, validateNick(auth.nick, context.options.maxNickLength));
+    socket.emit('session', { nick: socket.data.nick ?? null });
+  } catch (error) {
+    const { error: payload } = toErrorAck(error);
+    if (!(error instanceof ChatError)) context.logger.error('handshake login failed', { error: describeError(error) });
+    sendSystemLine(socket, payload.message);
+    socket.emit('session', { nick: null, error: payload });
+  }
+}
+
+async function sendHistory(context: ChatContext, socket: ChatSocket, lastId: number | undefined): Promise<void> {
+  const { store, options } = context;
+  try {
+    if (lastId !== undefined) {
+      const { messages, truncated } = await store.after(DEFAULT_ROOM, lastId, options.reconnectLimit);
+      socket.emit('history', messages, truncated ? { truncated: true } : {});
+    } else {
+      const messages = options.historyLimit > 0 ? await store.latest(DEFAULT_ROOM, options.historyLimit) : [];
+      socket.emit('history', messages, {});
+    }
+  } catch (error) {
+    // The chat stays usable without its past; the page learns why its log starts empty.
+    const { error: payload } = toErrorAck(error);
+    if (!(error instanceof ChatError)) context.logger.error('reading history failed', { error: describeError(error) });
+    sendSystemLine(socket, payload.message);
+  }
+}

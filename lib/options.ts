@@ -1,0 +1,242 @@
+/**
+ * Every option of `createChatMiddleware`, declared once with its default, and `resolveOptions()`,
+ * which validates them at creation so that a developer's mistake throws at startup.
+ */
+import { Server as HttpServer } from 'node:http';
+import { Server as HttpsServer } from 'node:https';
+import path from 'node:path';
+import { Server as SocketIOServer, type ServerOptions } from 'socket.io';
+import type { MessageStore } from './history/message-store';
+import { consoleLogger, type ChatLogger } from './logger';
+
+/** Where messages are kept. */
+export type HistoryOption =
+  /** No history: `history` events carry an empty list. */
+  | false
+  /** A SQLite file (created if missing). */
+  | { sqlite: string; maxMessages?: number; maxAgeDays?: number }
+  /** A PostgreSQL connection string or the host's own `pg.Pool` (never closed by Chatterbox). */
+  | { postgres: string | import('pg').Pool; maxMessages?: number; maxAgeDays?: number }
+  /** Process memory only: lost on restart; for tests and demos. */
+  | { memory: true; maxMessages?: number }
+  /** Any object implementing {@link MessageStore} (the host opens and closes it). */
+  | MessageStore;
+
+/** Options of `createChatMiddleware`; all optional. `undefined` is the same as leaving one out. */
+export interface ChatOptions {
+  /** The host's HTTP or HTTPS server: attach the chat to it at once. Defaults to none (call `attach()`). */
+  server?: HttpServer | HttpsServer;
+  /**
+   * The host's own Socket.IO server: the chat registers its namespace there instead of creating a
+   * second engine. `path` and `adapter` are then the host's business. Defaults to none.
+   */
+  io?: SocketIOServer;
+  /** The Socket.IO namespace of the chat. Defaults to `'/chat'`. */
+  namespace?: string;
+  /** The Socket.IO path (where the engine listens). Defaults to `'/socket.io'`. */
+  path?: string;
+  /** A folder whose files are served instead of the bundled page and its assets. Defaults to the bundled page. */
+  staticRoot?: string;
+  /** The longest nickname, in Unicode code points after NFKC normalisation. Defaults to `32`. */
+  maxNickLength?: number;
+  /** The longest message, in Unicode code points. Defaults to `2000`. */
+  maxMessageLength?: number;
+  /** Where messages are kept. Defaults to `{ memory: true }`. */
+  history?: HistoryOption;
+  /** How many messages a newcomer receives on connect, and the default page size. Defaults to `50`. */
+  historyLimit?: number;
+  /**
+   * How many missed messages a reconnecting client receives at most; beyond it, the newest ones with
+   * `{ truncated: true }`. Defaults to `500`.
+   */
+  reconnectLimit?: number;
+  /** A Socket.IO adapter (e.g. Redis) for the server Chatterbox creates. Defaults to the in-memory adapter. */
+  adapter?: ServerOptions['adapter'];
+  /** Where operator-facing warnings and errors go. Defaults to the console. */
+  logger?: ChatLogger;
+}
+
+/** The options after validation, every default filled in. */
+export interface ResolvedOptions {
+  server: HttpServer | HttpsServer | undefined;
+  io: SocketIOServer | undefined;
+  namespace: string;
+  path: string;
+  staticRoot: string | undefined;
+  maxNickLength: number;
+  maxMessageLength: number;
+  history: HistoryOption;
+  historyLimit: number;
+  reconnectLimit: number;
+  adapter: ServerOptions['adapter'] | undefined;
+  logger: ChatLogger;
+}
+
+/** The misconfiguration codes carried by the `TypeError`s thrown here (`err.code`). */
+export type OptionErrorCode = 'CHATTERBOX_UNKNOWN_OPTION' | 'CHATTERBOX_INVALID_OPTION';
+
+/** A developer's mistake in the options; `code` says which kind. */
+export class ChatOptionError extends TypeError {
+  readonly code: OptionErrorCode;
+
+  constructor(code: OptionErrorCode, message: string) {
+    super(`express-chatterbox: ${message}`);
+    this.name = 'TypeError';
+    this.code = code;
+  }
+}
+
+const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
+  'server',
+  'io',
+  'namespace',
+  'path',
+  'staticRoot',
+  'maxNickLength',
+  'maxMessageLength',
+  'history',
+  'historyLimit',
+  'reconnectLimit',
+  'adapter',
+  'logger',
+];
+
+/** Validates `options` (never mutating them) and fills in every default. */
+export function resolveOptions(options: ChatOptions | undefined): ResolvedOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw invalid('options', 'an object', options);
+  }
+  const given: Record<string, unknown> = { ...(options ?? {}) };
+  for (const key of Object.keys(given)) {
+    if (!(OPTION_NAMES as readonly string[]).includes(key)) {
+      const suggestion = closestName(key, OPTION_NAMES);
+      throw new ChatOptionError(
+        'CHATTERBOX_UNKNOWN_OPTION',
+        `unknown option "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      );
+    }
+  }
+  const o = options ?? {};
+  return {
+    server: checkServer(o.server),
+    io: checkIo(o.io),
+    namespace: checkNamespace(o.namespace ?? '/chat'),
+    path: checkPath(o.path ?? '/socket.io'),
+    staticRoot: o.staticRoot === undefined ? undefined : checkStaticRoot(o.staticRoot),
+    maxNickLength: checkInteger('maxNickLength', o.maxNickLength ?? 32, 1, 256),
+    maxMessageLength: checkInteger('maxMessageLength', o.maxMessageLength ?? 2000, 1, 100_000),
+    history: checkHistory(o.history ?? { memory: true }),
+    historyLimit: checkInteger('historyLimit', o.historyLimit ?? 50, 0, 1000),
+    reconnectLimit: checkInteger('reconnectLimit', o.reconnectLimit ?? 500, 500, 100_000),
+    adapter: checkAdapter(o.adapter),
+    logger: checkLogger(o.logger ?? consoleLogger),
+  };
+}
+
+function checkServer(value: unknown): HttpServer | HttpsServer | undefined {
+  if (value === undefined || value instanceof HttpServer || value instanceof HttpsServer) return value;
+  throw invalid('server', 'an http.Server or https.Server (the one your app listens on)', value);
+}
+
+function checkIo(value: unknown): SocketIOServer | undefined {
+  if (value === undefined) return undefined;
+  // Duck-typed: the host's socket.io may be another copy of the package than ours.
+  if (typeof value === 'object' && value !== null && typeof (value as SocketIOServer).of === 'function') {
+    return value as SocketIOServer;
+  }
+  throw invalid('io', 'a Socket.IO Server', value);
+}
+
+function checkNamespace(value: unknown): string {
+  if (typeof value === 'string' && /^\/[A-Za-z0-9_\-/]*$/.test(value)) return value;
+  throw invalid('namespace', "a string starting with '/' made of letters, digits, '-', '_' and '/'", value);
+}
+
+function checkPath(value: unknown): string {
+  if (typeof value === 'string' && /^\/[A-Za-z0-9_\-./]+$/.test(value) && !value.includes('..')) {
+    return value.length > 1 && value.endsWith('/') ? value.slice(0, -1) : value;
+  }
+  throw invalid('path', "a URL path such as '/socket.io'", value);
+}
+
+function checkStaticRoot(value: unknown): string {
+  if (typeof value === 'string' && value.length > 0) return path.resolve(value);
+  throw invalid('staticRoot', 'the path of a folder', value);
+}
+
+function checkInteger(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  throw invalid(name, `a whole number from ${min} to ${max}`, value);
+}
+
+function checkHistory(value: unknown): HistoryOption {
+  if (value === false) return false;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    if (typeof record.append === 'function' && typeof record.latest === 'function') return value as MessageStore;
+    if (typeof record.sqlite === 'string' && record.sqlite.length > 0) return value as HistoryOption;
+    if (record.memory === true) return value as HistoryOption;
+    const pg = record.postgres;
+    if (typeof pg === 'string' || (typeof pg === 'object' && pg !== null && typeof (pg as { query?: unknown }).query === 'function')) {
+      return value as HistoryOption;
+    }
+  }
+  throw invalid(
+    'history',
+    "false, { sqlite: 'file.sqlite' }, { postgres: 'postgres://…' or a pg.Pool }, { memory: true } or a MessageStore",
+    value,
+  );
+}
+
+function checkAdapter(value: unknown): ServerOptions['adapter'] | undefined {
+  if (value === undefined || typeof value === 'function') return value as ServerOptions['adapter'] | undefined;
+  throw invalid('adapter', 'a Socket.IO adapter constructor, e.g. createAdapter(pub, sub)', value);
+}
+
+function checkLogger(value: unknown): ChatLogger {
+  const logger = value as Partial<ChatLogger> | null;
+  if (typeof logger === 'object' && logger !== null && typeof logger.warn === 'function' && typeof logger.error === 'function') {
+    return logger as ChatLogger;
+  }
+  throw invalid('logger', 'an object with warn() and error() methods, such as console', value);
+}
+
+function invalid(name: string, expected: string, value: unknown): ChatOptionError {
+  return new ChatOptionError('CHATTERBOX_INVALID_OPTION', `option "${name}" must be ${expected}; got ${describe(value)}`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+/** The option name closest to a misspelt one, if any is close enough to be a typo. */
+function closestName(key: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const name of names) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}

@@ -1,0 +1,43 @@
+/** The stable error codes a client can receive, and the only text about them that leaves the server. */
+
+/**
+ * Every code a client may see in `{ ok: false, error: { code, message } }`.
+ * Codes are part of the protocol: they are never renamed, only added.
+ */
+export const ERROR_CODES = [
+  'INVALID_NICK',
+  'NICK_TAKEN',
+  'NOT_LOGGED_IN',
+  'INVALID_MESSAGE',
+  'INVALID_REQUEST',
+  'STORE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The default text shown to users for each code; handlers may send a more precise one. */
+export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
+  INVALID_NICK: 'That nickname is not allowed',
+  NICK_TAKEN: 'That nickname is already taken',
+  NOT_LOGGED_IN: 'You must first login',
+  INVALID_MESSAGE: 'That message cannot be sent',
+  INVALID_REQUEST: 'That request is malformed',
+  STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly',
+  INTERNAL_ERROR: 'Something went wrong on the server',
+};
+
+/**
+ * A refusal meant for the client. Its `message` is written for users and may be sent as is;
+ * any other error is reported to clients only as `INTERNAL_ERROR`.
+ */
+export class ChatError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string = DEFAULT_ERROR_MESSAGES[code]) {
+    super(message);
+    this.name = 'ChatError';
+    this.code = code;
+  }
+}

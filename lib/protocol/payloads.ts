@@ -1,0 +1,93 @@
+/** The shapes that travel between the chat server and its clients, shared with the browser page. */
+import type { ErrorCode } from './error-codes';
+
+/** The nickname the server speaks as; reserved, no user may take it. */
+export const SYSTEM_NICK = 'SYSTEM';
+
+/** The room every socket is in; payloads for it carry no `room` field, as in the original protocol. */
+export const DEFAULT_ROOM = '';
+
+/** A stored chat message exactly as `chat` delivers it and `history` replays it. */
+export interface ChatMessage {
+  /** The author's nickname. */
+  u: string;
+  /** The text, exactly as sent (render it as text, never as HTML). */
+  m: string;
+  /** Unique and increasing in the order readers must see messages. */
+  id: number;
+  /** When the server accepted it, in milliseconds since the epoch. */
+  ts: number;
+  /** Present only for rooms other than the default one. */
+  room?: string;
+}
+
+/** A line from the server itself, sent to one client (the original's `You must first login`). */
+export interface SystemLine {
+  u: typeof SYSTEM_NICK;
+  m: string;
+}
+
+/** What a `chat` event carries. */
+export type ChatLine = ChatMessage | SystemLine;
+
+/** The error half of every ack. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+}
+
+/** A failed request. */
+export interface ErrorAck {
+  ok: false;
+  error: ErrorPayload;
+}
+
+/** A request's answer: `{ ok: true, ...result }` or an {@link ErrorAck}. */
+export type Ack<Result extends object> = ({ ok: true } & Result) | ErrorAck;
+
+/** Answer to `login`: the nickname as normalised by the server and everyone logged in. */
+export type LoginAck = Ack<{ nick: string; users: string[] }>;
+
+/** Answer to `chat`: the stored message's id. */
+export type ChatAck = Ack<{ id: number }>;
+
+/** Answer to a `history` request: messages oldest first. */
+export type HistoryAck = Ack<{ messages: ChatMessage[] }>;
+
+/** The object form of `chat`, besides a bare string. */
+export interface ChatRequest {
+  /** The text. */
+  m: string;
+  /** A client-chosen id that makes retries safe: a repeated `cid` is acked, not sent twice. */
+  cid?: string;
+}
+
+/** A request for older messages. */
+export interface HistoryRequest {
+  /** Return messages older than this id; omitted: the newest ones. */
+  before?: number;
+  /** How many at most; defaults to the server's `historyLimit`. */
+  limit?: number;
+}
+
+/** Second argument of the `history` event. */
+export interface HistoryMeta {
+  /** More messages were missed than were sent: page back with `history({ before })`. */
+  truncated?: boolean;
+}
+
+/** Sent once after connecting: who the server thinks this socket is. */
+export interface SessionInfo {
+  /** The nickname this socket is logged in with, or null. */
+  nick: string | null;
+  /** Why the handshake's nickname was refused, if it was. */
+  error?: ErrorPayload;
+}
+
+/** What a client may put in the handshake's `auth` (all optional). */
+export interface HandshakeAuth {
+  /** Log in at connection, with the same rules as `login` (used when reconnecting). */
+  nick?: string;
+  /** The greatest message id the client holds: `history` then carries exactly what came after. */
+  lastId?: number;
+}

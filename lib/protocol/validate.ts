@@ -1,0 +1,145 @@
+/**
+ * The one place where client input is checked. Every function here is total over arbitrary JSON:
+ * it returns a clean value or throws a {@link ChatError}, never a TypeError.
+ */
+import { ChatError } from './error-codes';
+import { SYSTEM_NICK, type ChatRequest, type HistoryRequest } from './payloads';
+
+/** A nickname as shown, and the key two nicknames are compared by. */
+export interface ValidNick {
+  nick: string;
+  key: string;
+}
+
+// Controls, format characters (zero-width, bidi overrides), unassigned and private-use code
+// points, line/paragraph separators and default-ignorables can make two names look alike or
+// reorder the text around them, so no nickname may hold one.
+const FORBIDDEN_IN_NICK =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+
+// Messages may span lines and hold tabs; other C0/C1 controls only garble logs and terminals,
+// and U+0000 is refused by PostgreSQL, so both stores must see it refused here first.
+const FORBIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True for `{}`-style objects from JSON (not arrays, not null, not class instances). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Length in Unicode code points, without allocating for the common short string. */
+export function codePointLength(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is a single code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    length++;
+  }
+  return length;
+}
+
+/** The comparison key of a nickname: `Alice`, `alice` and `ａｌｉｃｅ` share one. */
+export function nickKey(nick: string): string {
+  return nick.normalize('NFKC').toLowerCase();
+}
+
+/** Checks and normalises a nickname (NFKC, trimmed). */
+export function validateNick(value: unknown, maxLength: number): ValidNick {
+  if (typeof value !== 'string') {
+    throw new ChatError('INVALID_NICK', 'A nickname must be text');
+  }
+  if (!value.isWellFormed()) {
+    throw new ChatError('INVALID_NICK', 'That nickname holds broken characters');
+  }
+  const nick = value.normalize('NFKC').trim();
+  const length = codePointLength(nick);
+  if (length === 0) throw new ChatError('INVALID_NICK', 'Choose a nickname');
+  if (length > maxLength) {
+    throw new ChatError('INVALID_NICK', `A nickname can be at most ${maxLength} characters`);
+  }
+  if (FORBIDDEN_IN_NICK.test(nick)) {
+    throw new ChatError('INVALID_NICK', 'A nickname cannot hold invisible or control characters');
+  }
+  const key = nickKey(nick);
+  if (key === SYSTEM_NICK.toLowerCase()) {
+    throw new ChatError('INVALID_NICK', `The nickname ${SYSTEM_NICK} is reserved`);
+  }
+  return { nick, key };
+}
+
+/** Checks a message's text; returns it unchanged (whitespace is the author's). */
+export function validateMessageText(value: unknown, maxLength: number): string {
+  if (typeof value !== 'string') {
+    throw new ChatError('INVALID_MESSAGE', 'A message must be text');
+  }
+  if (value.trim().length === 0) {
+    throw new ChatError('INVALID_MESSAGE', 'A message cannot be empty');
+  }
+  // Checking the UTF-16 length first keeps the common case free of a code-point walk.
+  if (value.length > maxLength && codePointLength(value) > maxLength) {
+    throw new ChatError('INVALID_MESSAGE', `A message can be at most ${maxLength} characters`);
+  }
+  if (!value.isWellFormed()) {
+    throw new ChatError('INVALID_MESSAGE', 'That message holds broken characters');
+  }
+  if (FORBIDDEN_IN_MESSAGE.test(value)) {
+    throw new ChatError('INVALID_MESSAGE', 'A message cannot hold control characters');
+  }
+  return value;
+}
+
+/** Reads `chat`'s argument: a bare string (the original protocol) or `{ m, cid? }`. */
+export function parseChatRequest(value: unknown, maxLength: number): ChatRequest {
+  if (typeof value === 'string') return { m: validateMessageText(value, maxLength) };
+  if (!isPlainObject(value)) {
+    throw new ChatError('INVALID_MESSAGE', 'A message must be text or { m, cid }');
+  }
+  const request: ChatRequest = { m: validateMessageText(value.m, maxLength) };
+  if (value.cid !== undefined) {
+    if (typeof value.cid !== 'string' || !CLIENT_ID.test(value.cid)) {
+      throw new ChatError('INVALID_MESSAGE', 'cid must be 1 to 64 letters, digits, - or _');
+    }
+    request.cid = value.cid;
+  }
+  return request;
+}
+
+/** True for an integer id a store could have handed out. */
+export function isMessageId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Reads a `history` request; `maxLimit` bounds how many messages one page may ask for. */
+export function parseHistoryRequest(value: unknown, maxLimit: number): HistoryRequest {
+  if (value === undefined) return {};
+  if (!isPlainObject(value)) {
+    throw new ChatError('INVALID_REQUEST', 'A history request must be an object like { before, limit }');
+  }
+  const request: HistoryRequest = {};
+  if (value.before !== undefined) {
+    if (!isMessageId(value.before)) {
+      throw new ChatError('INVALID_REQUEST', 'before must be a message id (a whole number ≥ 0)');
+    }
+    request.before = value.before;
+  }
+  if (value.limit !== undefined) {
+    const limit = value.limit;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > maxLimit) {
+      throw new ChatError('INVALID_REQUEST', `limit must be a whole number from 1 to ${maxLimit}`);
+    }
+    request.limit = limit;
+  }
+  return request;
+}
+
+/** Reads the handshake's `lastId`; anything that is not an id counts as absent. */
+export function parseLastId(value: unknown): number | undefined {
+  return isMessageId(value) ? value : undefined;
+}
