@@ -13,9 +13,9 @@ import type { ChatContext } from './namespace/chat-context';
 import { onConnection } from './namespace/connection';
 import { LocalPresence } from './namespace/presence';
 import type { ChatNamespace, ChatServer } from './namespace/types';
-import { resolveOptions, type ChatOptions } from './options';
+import { assertServer, resolveOptions, type ChatOptions } from './options';
 import { createPageRouter } from './router';
-import { detachEngine, snapshotListeners } from './server-listeners';
+import { addedListeners, detachEngine, snapshotListeners } from './server-listeners';
 
 const debug = createDebug('chatterbox:middleware');
 
@@ -85,7 +85,8 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
   middleware.attach = (server) => {
     if (namespace !== undefined) throw new Error('express-chatterbox: the chat is already attached');
     if (closed !== undefined) throw new Error('express-chatterbox: the chat is closed');
-    const snapshot = snapshotListeners(server);
+    assertServer(server);
+    const before = snapshotListeners(server);
     const io: ChatServer = new SocketIOServer(server, {
       path: resolved.path,
       serveClient: false,
@@ -95,7 +96,9 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
       ...(resolved.adapter ? { adapter: resolved.adapter } : {}),
     });
     ownedIo = io;
-    detach = () => detachEngine(server, snapshot);
+    // Taken now, so that close() removes engine.io's listeners only, never ones the host adds later.
+    const added = addedListeners(server, before);
+    detach = () => detachEngine(server, before, added);
     bindNamespace(io);
     return middleware;
   };

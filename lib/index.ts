@@ -7,4 +7,6 @@ export type { ClientToServerEvents, ServerToClientEvents, InterServerEvents, Soc
 export * from './protocol/payloads';
 export type { MessageStore, NewMessage, AppendResult, MessagesAfter } from './history/message-store';
 export { MemoryStore, type MemoryStoreOptions } from './history/memory-store';
+export { SqliteStore, type SqliteStoreOptions } from './history/sqlite-store';
+export { PostgresStore, type PostgresStoreOptions } from './history/postgres-store';
 export type { Presence, ClaimResult } from './namespace/presence';

@@ -41,7 +41,7 @@ export interface ChatOptions {
   maxNickLength?: number;
   /** The longest message, in Unicode code points. Defaults to `2000`. */
   maxMessageLength?: number;
-  /** Where messages are kept. Defaults to `{ memory: true }`. */
+  /** Where messages are kept. Defaults to `{ sqlite: 'chatterbox.sqlite' }` in the working directory. */
   history?: HistoryOption;
   /** How many messages a newcomer receives on connect, and the default page size. Defaults to `50`. */
   historyLimit?: number;
@@ -120,17 +120,22 @@ export function resolveOptions(options: ChatOptions | undefined): ResolvedOption
   return {
     server: checkServer(o.server),
     io: checkIo(o.io),
-    namespace: checkNamespace(o.namespace ?? '/chat'),
-    path: checkPath(o.path ?? '/socket.io'),
+    namespace: checkNamespace(withDefault(o.namespace, '/chat')),
+    path: checkPath(withDefault(o.path, '/socket.io')),
     staticRoot: o.staticRoot === undefined ? undefined : checkStaticRoot(o.staticRoot),
-    maxNickLength: checkInteger('maxNickLength', o.maxNickLength ?? 32, 1, 256),
-    maxMessageLength: checkInteger('maxMessageLength', o.maxMessageLength ?? 2000, 1, 100_000),
-    history: checkHistory(o.history ?? { memory: true }),
-    historyLimit: checkInteger('historyLimit', o.historyLimit ?? 50, 0, 1000),
-    reconnectLimit: checkInteger('reconnectLimit', o.reconnectLimit ?? 500, 500, 100_000),
+    maxNickLength: checkInteger('maxNickLength', withDefault(o.maxNickLength, 32), 1, 256),
+    maxMessageLength: checkInteger('maxMessageLength', withDefault(o.maxMessageLength, 2000), 1, 100_000),
+    history: checkHistory(withDefault(o.history, { sqlite: path.resolve('chatterbox.sqlite') })),
+    historyLimit: checkInteger('historyLimit', withDefault(o.historyLimit, 50), 0, 1000),
+    reconnectLimit: checkInteger('reconnectLimit', withDefault(o.reconnectLimit, 500), 500, 100_000),
     adapter: checkAdapter(o.adapter),
-    logger: checkLogger(o.logger ?? consoleLogger),
+    logger: checkLogger(withDefault(o.logger, consoleLogger)),
   };
+}
+
+/** `undefined` is the only way to leave an option out; `null` is a value like any other, and checked. */
+function withDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
 }
 
 function checkServer(value: unknown): HttpServer | HttpsServer | undefined {
@@ -205,13 +210,23 @@ function invalid(name: string, expected: string, value: unknown): ChatOptionErro
   return new ChatOptionError('CHATTERBOX_INVALID_OPTION', `option "${name}" must be ${expected}; got ${describe(value)}`);
 }
 
+/** Throws unless `value` is an http.Server or https.Server: the check of `attach(server)`. */
+export function assertServer(value: unknown): asserts value is HttpServer | HttpsServer {
+  if (value instanceof HttpServer || value instanceof HttpsServer) return;
+  throw new ChatOptionError(
+    'CHATTERBOX_INVALID_OPTION',
+    `attach(server) needs an http.Server or https.Server (the one your app listens on); got ${describe(value)}`,
+  );
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'bigint') return `${value}n`;
+  return typeof value === 'function' ? 'a function' : `${value as number | boolean | bigint | undefined}`;
 }
 
 /** The option name closest to a misspelt one, if any is close enough to be a typo. */

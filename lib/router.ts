@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Response, type Router } from 'express';
 import serveStatic from 'serve-static';
 import type { ChatLogger } from './logger';
 
@@ -49,7 +49,7 @@ export function createPageRouter({ staticRoot, config, logger }: PageRouterOptio
   let page: Promise<string | undefined> | undefined;
   const loadPage = (): Promise<string | undefined> => {
     page ??= fs.readFile(path.join(root, 'index.html'), 'utf8').then(
-      (html) => (html.includes('</head>') ? html.replace('</head>', `${configScript}\n</head>`) : html),
+      (html) => (html.includes('</head>') ? html.replace('</head>', () => `${configScript}\n</head>`) : html),
       (error: NodeJS.ErrnoException) => {
         page = undefined;
         logger.error(`the chat page cannot be read (${error.code ?? 'error'}); run "npm run build" or check staticRoot`);
@@ -65,7 +65,7 @@ export function createPageRouter({ staticRoot, config, logger }: PageRouterOptio
     next();
   });
 
-  const sendPage = async (req: Request, res: Response): Promise<void> => {
+  const sendPage = async (res: Response): Promise<void> => {
     const html = await loadPage();
     if (html === undefined) {
       res.status(500).type('text/plain').send(STATUS_CODES[500]);
@@ -73,7 +73,7 @@ export function createPageRouter({ staticRoot, config, logger }: PageRouterOptio
     }
     res.setHeader('Cache-Control', 'no-cache');
     if (isBundledPage) res.setHeader('Content-Security-Policy', PAGE_CSP);
-    res.type('html').send(req.method === 'HEAD' ? undefined : html);
+    res.type('html').send(html);
   };
 
   router.get(['/', '/index.html'], (req, res, next) => {
@@ -84,7 +84,7 @@ export function createPageRouter({ staticRoot, config, logger }: PageRouterOptio
       res.redirect(301, `${pathname}/${query}`);
       return;
     }
-    sendPage(req, res).catch(next);
+    sendPage(res).catch(next);
   });
 
   router.get('/config.json', (_req, res) => {

@@ -17,15 +17,20 @@ export function snapshotListeners(server: HttpServer | HttpsServer): ListenerSna
   return { request: take('request'), upgrade: take('upgrade'), close: take('close'), listening: take('listening') };
 }
 
-/** Removes every listener added since `before` was taken, and restores the host's `request` listeners. */
-export function detachEngine(server: HttpServer | HttpsServer, before: ListenerSnapshot): void {
+/** The listeners attached since `before` was taken: call it right after the engine attaches. */
+export function addedListeners(server: HttpServer | HttpsServer, before: ListenerSnapshot): ListenerSnapshot {
+  const after = snapshotListeners(server);
+  const added = (event: (typeof EVENTS)[number]) => after[event].filter((listener) => !before[event].includes(listener));
+  return { request: added('request'), upgrade: added('upgrade'), close: added('close'), listening: added('listening') };
+}
+
+/** Removes exactly the engine's listeners (`added`), and restores the host's `request` listeners it took over. */
+export function detachEngine(server: HttpServer | HttpsServer, before: ListenerSnapshot, added: ListenerSnapshot): void {
   for (const event of EVENTS) {
-    for (const listener of server.listeners(event) as Listener[]) {
-      if (!before[event].includes(listener)) server.removeListener(event, listener);
-    }
+    for (const listener of added[event]) server.removeListener(event, listener);
   }
-  const hostListeners = server.listeners('request') as Listener[];
+  const current = server.listeners('request') as Listener[];
   for (const listener of before.request) {
-    if (!hostListeners.includes(listener)) server.on('request', listener);
+    if (!current.includes(listener)) server.on('request', listener);
   }
 }

@@ -1,8 +1,10 @@
 /** Turns the `history` option into a store, and says whether Chatterbox owns (and so closes) it. */
+import type { ChatLogger } from '../logger';
 import type { HistoryOption } from '../options';
 import { MemoryStore } from './memory-store';
 import type { MessageStore } from './message-store';
-import type { ChatLogger } from '../logger';
+import { PostgresStore } from './postgres-store';
+import { SqliteStore } from './sqlite-store';
 
 /** A store and whether Chatterbox created it. */
 export interface StoreHandle {
@@ -11,9 +13,17 @@ export interface StoreHandle {
 }
 
 /** Builds the store the option names; no I/O happens until `store.open()`. */
-export function createStore(option: HistoryOption, _logger: ChatLogger): StoreHandle {
+export function createStore(option: HistoryOption, logger: ChatLogger): StoreHandle {
   if (option === false) return { store: new MemoryStore({ maxMessages: 0 }), owned: true };
-  if ('memory' in option) return { store: new MemoryStore({ maxMessages: option.maxMessages }), owned: true };
   if ('append' in option) return { store: option, owned: false };
-  throw new TypeError('express-chatterbox: this history backend is not available yet');
+  if ('memory' in option) return { store: new MemoryStore({ maxMessages: option.maxMessages }), owned: true };
+  const retention = { maxMessages: option.maxMessages, maxAgeDays: option.maxAgeDays };
+  if ('sqlite' in option) return { store: new SqliteStore({ file: option.sqlite, ...retention, logger }), owned: true };
+  const target = option.postgres;
+  const store =
+    typeof target === 'string'
+      ? new PostgresStore({ connectionString: target, ...retention, logger })
+      : new PostgresStore({ pool: target, ...retention, logger });
+  // The store never ends a pool the host passed in; it does close the one it made.
+  return { store, owned: true };
 }

@@ -14,7 +14,7 @@ import type { ChatSocket } from './types';
 export async function welcome(context: ChatContext, socket: ChatSocket): Promise<void> {
   const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
   await sendHistory(context, socket, parseLastId(auth.lastId));
-  if (auth.nick === undefined) {
+  if (auth.nick === undefined || auth.nick === null) {
     socket.emit('session', { nick: null });
     return;
   }

@@ -17,9 +17,14 @@ export interface ValidNick {
 const FORBIDDEN_IN_NICK =
   /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
 
-// Messages may span lines and hold tabs; other C0/C1 controls only garble logs and terminals,
-// and U+0000 is refused by PostgreSQL, so both stores must see it refused here first.
-const FORBIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+// Messages may span lines (LF or CRLF) and hold tabs; other C0/C1 controls and a lone CR only
+// garble logs and terminals, and U+0000 is refused by PostgreSQL, so both stores must see it
+// refused here first.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN_IN_MESSAGE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\r(?!\n)/;
+
+// What renders as nothing: a message made only of these is blank.
+const INVISIBLE = /[\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -47,7 +52,8 @@ export function codePointLength(text: string): number {
 
 /** The comparison key of a nickname: `Alice`, `alice` and `ａｌｉｃｅ` share one. */
 export function nickKey(nick: string): string {
-  return nick.normalize('NFKC').toLowerCase();
+  // Lower-casing can yield text NFKC composes differently (J̌ → ǰ), so normalise again after it.
+  return nick.normalize('NFKC').toLowerCase().normalize('NFKC');
 }
 
 /** Checks and normalises a nickname (NFKC, trimmed). */
@@ -79,7 +85,7 @@ export function validateMessageText(value: unknown, maxLength: number): string {
   if (typeof value !== 'string') {
     throw new ChatError('INVALID_MESSAGE', 'A message must be text');
   }
-  if (value.trim().length === 0) {
+  if (value.trim().length === 0 || value.replace(INVISIBLE, '').length === 0) {
     throw new ChatError('INVALID_MESSAGE', 'A message cannot be empty');
   }
   // Checking the UTF-16 length first keeps the common case free of a code-point walk.
@@ -118,7 +124,8 @@ export function isMessageId(value: unknown): value is number {
 
 /** Reads a `history` request; `maxLimit` bounds how many messages one page may ask for. */
 export function parseHistoryRequest(value: unknown, maxLimit: number): HistoryRequest {
-  if (value === undefined) return {};
+  // JSON turns an `undefined` argument into null on the wire.
+  if (value === undefined || value === null) return {};
   if (!isPlainObject(value)) {
     throw new ChatError('INVALID_REQUEST', 'A history request must be an object like { before, limit }');
   }

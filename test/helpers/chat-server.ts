@@ -85,20 +85,25 @@ export async function closeAll(): Promise<void> {
 
 /** Resolves with the arguments of the next `event` on `socket` (rejects after `timeoutMs`). */
 export function nextEvent<Args extends unknown[] = unknown[]>(
-  socket: { once(event: string, listener: (...args: never[]) => void): unknown; off(event: string, listener?: (...args: never[]) => void): unknown },
+  socket: TestSocket | import('node:events').EventEmitter,
   event: string,
   timeoutMs = 2000,
 ): Promise<Args> {
+  // One cast: typed sockets only accept their own event names.
+  const target = socket as unknown as {
+    once(event: string, listener: (...args: unknown[]) => void): unknown;
+    off(event: string, listener: (...args: unknown[]) => void): unknown;
+  };
   return new Promise((resolve, reject) => {
-    const listener = (...args: never[]) => {
+    const listener = (...args: unknown[]) => {
       clearTimeout(timer);
       resolve(args as unknown as Args);
     };
     const timer = setTimeout(() => {
-      socket.off(event, listener);
+      target.off(event, listener);
       reject(new Error(`no "${event}" event within ${timeoutMs} ms`));
     }, timeoutMs);
-    socket.once(event, listener);
+    target.once(event, listener);
   });
 }
 

@@ -1,0 +1,19 @@
+/** The parts of the running page that the incoming-event handlers act on. */
+import type { ChatSocket } from './connection';
+import type { HistoryPager } from './history-pager';
+import type { Outbox } from './outbox';
+import type { Session } from './session';
+import type { LogView } from './views/log';
+import type { NicksView } from './views/nicks';
+import type { StatusView } from './views/status';
+
+/** Everything an event handler may touch. */
+export interface ChatContext {
+  readonly socket: ChatSocket;
+  readonly status: StatusView;
+  readonly log: LogView;
+  readonly nicks: NicksView;
+  readonly session: Session;
+  readonly outbox: Outbox;
+  readonly pager: HistoryPager;
+}

@@ -1,0 +1,52 @@
+/** The protocol as the page hears it: one line per incoming event, one module per handler. */
+import type { ChatLine, ChatMessage, HistoryMeta, SessionInfo } from '../../lib/protocol/payloads';
+import type { ChatContext } from '../context';
+import { onChat } from './chat';
+import { onConnect } from './connect';
+import { onConnectError } from './connect-error';
+import { onDisconnect } from './disconnect';
+import { onEnter } from './enter';
+import { onExit } from './exit';
+import { onHistory } from './history';
+import { onReconnectAttempt } from './reconnect-attempt';
+import { onSession } from './session';
+import { onUsers } from './users';
+
+/** Subscribes every handler; returns the function that unsubscribes them all. */
+export function listen(ctx: ChatContext): () => void {
+  const { socket } = ctx;
+  const connect = (): void => onConnect(ctx);
+  const disconnect = (): void => onDisconnect(ctx);
+  const connectError = (err: Error): void => onConnectError(ctx, err);
+  const reconnectAttempt = (): void => onReconnectAttempt(ctx);
+  const history = (messages: ChatMessage[], meta: HistoryMeta): void => onHistory(ctx, messages, meta);
+  const session = (info: SessionInfo): void => onSession(ctx, info);
+  const enter = (nick: string): void => onEnter(ctx, nick);
+  const exit = (nick: string): void => onExit(ctx, nick);
+  const users = (nicks: string[]): void => onUsers(ctx, nicks);
+  const chat = (line: ChatLine): void => onChat(ctx, line);
+
+  socket.on('connect', connect);
+  socket.on('disconnect', disconnect);
+  socket.on('connect_error', connectError);
+  socket.io.on('reconnect_attempt', reconnectAttempt);
+  socket.on('history', history);
+  socket.on('session', session);
+  socket.on('enter', enter);
+  socket.on('exit', exit);
+  socket.on('users', users);
+  socket.on('chat', chat);
+
+  return () => {
+    socket.off('connect', connect);
+    socket.off('disconnect', disconnect);
+    socket.off('connect_error', connectError);
+    socket.io.off('reconnect_attempt', reconnectAttempt);
+    socket.off('history', history);
+    socket.off('session', session);
+    socket.off('enter', enter);
+    socket.off('exit', exit);
+    socket.off('users', users);
+    socket.off('chat', chat);
+  };
+}

@@ -1,0 +1,9 @@
+/** `session`: after `history` on every connection, whether the handshake's nickname logged in. */
+import type { SessionInfo } from '../../lib/protocol/payloads';
+import type { ChatContext } from '../context';
+
+/** Logs the page in, or shows the login form again (with the refusal, e.g. NICK_TAKEN). */
+export function onSession(ctx: ChatContext, info: SessionInfo): void {
+  if (typeof info.nick === 'string') ctx.session.loggedIn(info.nick, false);
+  else ctx.session.loggedOut(info.error);
+}

@@ -1,0 +1,127 @@
+/**
+ * Whether this page is logged in, and the switch between the login form and the chat form.
+ * The nickname is remembered for the tab so every reconnect's handshake logs back in.
+ */
+import type { ErrorPayload } from '../lib/protocol/payloads';
+import { ACK_TIMEOUT_MS, type ChatSocket } from './connection';
+import { recallNick, rememberNick } from './nick-store';
+import type { Outbox } from './outbox';
+import { strings } from './strings';
+import type { ChatFormView } from './views/chat-form';
+import type { LogView } from './views/log';
+import type { LoginFormView } from './views/login-form';
+import type { NicksView } from './views/nicks';
+import type { StatusView } from './views/status';
+
+/** What the session switches between. */
+export interface SessionParts {
+  socket: ChatSocket;
+  status: StatusView;
+  log: LogView;
+  nicks: NicksView;
+  loginForm: LoginFormView;
+  chatForm: ChatFormView;
+  outbox: Outbox;
+}
+
+/** The page's login state. */
+export class Session {
+  private current: string | null = null;
+  private wanted: string | null = recallNick();
+  private loggingIn = false;
+
+  constructor(private readonly parts: SessionParts) {
+    if (this.wanted !== null) parts.loginForm.showWith(this.wanted);
+  }
+
+  /** The nickname the server accepted, or null while logged out. */
+  get nick(): string | null {
+    return this.current;
+  }
+
+  /** The nickname for the next handshake: the current one, else the one remembered. */
+  get handshakeNick(): string | null {
+    return this.current ?? this.wanted;
+  }
+
+  /** Asks the server for `typed` as nickname (from the login form). */
+  login(typed: string): void {
+    const { socket, status, loginForm } = this.parts;
+    const nick = typed.trim();
+    if (nick === '') {
+      status.error(strings.emptyNick);
+      loginForm.setInvalid(true);
+      return;
+    }
+    if (this.loggingIn) return;
+    if (!socket.connected) {
+      // The reconnect's handshake carries it; `session` reports the outcome.
+      this.remember(nick);
+      status.info(strings.loginWhenConnected);
+      return;
+    }
+    this.loggingIn = true;
+    loginForm.setBusy(true);
+    status.info(strings.loggingIn);
+    socket.timeout(ACK_TIMEOUT_MS).emit('login', nick, (err, ack) => {
+      this.loggingIn = false;
+      loginForm.setBusy(false);
+      if (err) {
+        status.error(strings.noAnswer);
+      } else if (ack.ok) {
+        this.loggedIn(ack.nick, true);
+        this.parts.nicks.replace(ack.users);
+      } else {
+        this.refused(ack.error);
+        loginForm.focusAndSelect();
+      }
+    });
+  }
+
+  /** The server accepted `nick`: show the chat form, send what waited. */
+  loggedIn(nick: string, focusChat: boolean): void {
+    const { status, log, nicks, loginForm, chatForm, outbox } = this.parts;
+    this.current = nick;
+    this.remember(nick);
+    log.setOwnNick(nick);
+    nicks.setOwnNick(nick);
+    loginForm.setInvalid(false);
+    status.clearMessage();
+    const hadFocus = loginForm.hide();
+    chatForm.show();
+    if (focusChat || hadFocus) chatForm.focus();
+    outbox.resume();
+  }
+
+  /** The server holds no login for this socket (`session` with a null nick). */
+  loggedOut(error?: ErrorPayload): void {
+    const { log, nicks, loginForm, chatForm, outbox } = this.parts;
+    const previous = this.current ?? this.wanted;
+    this.current = null;
+    outbox.pause();
+    log.setOwnNick(null);
+    nicks.clear();
+    const hadFocus = chatForm.hide();
+    loginForm.showWith(previous);
+    if (error) this.refused(error);
+    if (hadFocus) loginForm.focusAndSelect();
+  }
+
+  /** The connection dropped: hold messages; the handshake will log back in. */
+  disconnected(): void {
+    this.parts.outbox.pause();
+    this.parts.nicks.setStale(true);
+  }
+
+  private refused(error: ErrorPayload): void {
+    // Forget a refused nickname, or every reconnect would be refused the same way.
+    this.remember(null);
+    this.parts.status.error(strings.errorMessage(error));
+    this.parts.loginForm.setInvalid(true);
+  }
+
+  private remember(nick: string | null): void {
+    this.wanted = nick;
+    rememberNick(nick);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Every piece of text the script shows to people, in one place so the page can be reworded or
+ * translated without reading code. The static labels and headings live in index.html itself.
+ */
+import type { ErrorCode } from '../lib/protocol/error-codes';
+
+/** Friendly text for each error code, used when a refusal arrives without a usable message. */
+const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
+  INVALID_NICK: 'That nickname is not allowed.',
+  NICK_TAKEN: 'That nickname is already taken.',
+  NOT_LOGGED_IN: 'You must first log in.',
+  INVALID_MESSAGE: 'That message cannot be sent.',
+  INVALID_REQUEST: 'The server did not understand the request.',
+  STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly.',
+  INTERNAL_ERROR: 'Something went wrong on the server.',
+};
+
+/** The page's texts; functions take the parts that vary. */
+export const strings = {
+  status: {
+    connecting: 'Connecting…',
+    connected: 'Connected',
+    disconnected: 'Disconnected',
+    reconnecting: 'Reconnecting…',
+  },
+  /** A refused or failed connection; `retrying` says whether the page will try again by itself. */
+  connectFailed: (detail: string, retrying: boolean): string =>
+    retrying ? `Cannot connect (${detail}). Retrying…` : `Connection refused: ${detail}`,
+  /** The friendly text for a known error code, else `fallback`. */
+  errorText: (code: unknown, fallback: string): string =>
+    typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TEXT, code)
+      ? ERROR_TEXT[code as ErrorCode]
+      : fallback,
+  /** What to show for an `{ code, message }` refusal: the server's text, else the friendly one. */
+  errorMessage: (error: { code?: unknown; message?: unknown }): string =>
+    typeof error.message === 'string' && error.message.trim() !== ''
+      ? error.message
+      : strings.errorText(error.code, ERROR_TEXT.INTERNAL_ERROR),
+  noAnswer: 'The server did not answer; try again.',
+  loginWhenConnected: 'Not connected: you will be logged in when the connection is back.',
+  loggingIn: 'Logging in…',
+  emptyNick: 'Choose a nickname.',
+  olderLoad: 'Load earlier messages',
+  olderLoading: 'Loading earlier messages…',
+  olderFailed: 'Could not load earlier messages; try again.',
+  olderNone: 'No earlier messages.',
+  olderOffline: 'Not connected: earlier messages can be loaded once the connection is back.',
+  /** The visible state of one of your own lines that the server has not stored yet. */
+  pending: {
+    sending: 'sending…',
+    waiting: 'waiting for the connection…',
+    failed: (reason: string): string => `not sent: ${reason}`,
+    retry: 'Retry',
+    retryLabel: (text: string): string => `Retry sending “${text}”`,
+  },
+  nickSeparator: ': ',
+  entered: (nick: string): string => `${nick} joined`,
+  exited: (nick: string): string => `${nick} left`,
+  systemNick: 'SYSTEM',
+} as const;

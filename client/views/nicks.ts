@@ -1,0 +1,66 @@
+/** The `#nicks` list: everyone logged in, sorted case-insensitively, yourself marked. */
+import { make } from '../dom';
+import { nickKey } from '../nick-key';
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
+
+function compareNicks(a: string, b: string): number {
+  // A stable tie-break keeps `Bob` and `bob` (different people on some servers) in one order.
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The list of users, rebuilt from `users` and kept current by `enter` and `exit`. */
+export class NicksView {
+  private readonly nicks = new Map<string, string>();
+  private ownKey: string | null = null;
+
+  constructor(private readonly list: HTMLElement) {}
+
+  /** Replaces the whole list. */
+  replace(nicks: readonly string[]): void {
+    this.nicks.clear();
+    for (const nick of nicks) this.nicks.set(nickKey(nick), nick);
+    this.list.classList.remove('stale');
+    this.render();
+  }
+
+  /** Adds someone who joined. */
+  add(nick: string): void {
+    this.nicks.set(nickKey(nick), nick);
+    this.render();
+  }
+
+  /** Removes someone who left. */
+  remove(nick: string): void {
+    if (this.nicks.delete(nickKey(nick))) this.render();
+  }
+
+  /** Empties the list (logged out: the server no longer tells this page who is here). */
+  clear(): void {
+    this.nicks.clear();
+    this.list.classList.remove('stale');
+    this.render();
+  }
+
+  /** Marks the list as possibly out of date while disconnected; `replace` clears the mark. */
+  setStale(stale: boolean): void {
+    this.list.classList.toggle('stale', stale);
+  }
+
+  /** Marks your own nickname. */
+  setOwnNick(nick: string | null): void {
+    this.ownKey = nick === null ? null : nickKey(nick);
+    this.render();
+  }
+
+  private render(): void {
+    const doc = this.list.ownerDocument;
+    const items = [...this.nicks.values()].sort(compareNicks).map((nick) => {
+      const item = make(doc, 'li', 'nick', nick);
+      item.dataset['nick'] = nick;
+      if (nickKey(nick) === this.ownKey) item.classList.add('own');
+      return item;
+    });
+    this.list.replaceChildren(...items);
+  }
+}

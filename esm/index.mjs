@@ -1,0 +1,17 @@
+// The ESM entry point: the CommonJS build re-exported by name, so `import { … }` and `require` share one copy.
+import chatterbox from '../dist/index.js';
+
+export const {
+  createChatMiddleware,
+  ChatOptionError,
+  ChatError,
+  ERROR_CODES,
+  DEFAULT_ERROR_MESSAGES,
+  SYSTEM_NICK,
+  DEFAULT_ROOM,
+  MemoryStore,
+  SqliteStore,
+  PostgresStore,
+} = chatterbox;
+
+export default chatterbox;

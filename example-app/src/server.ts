@@ -1,0 +1,39 @@
+/** Starts the example app on PORT (default 3000) and shuts it down cleanly on SIGINT/SIGTERM. */
+import path from 'node:path';
+import { createExampleApp } from './app';
+
+const port = Number(process.env.PORT ?? 3000);
+const historyFile = process.env.CHAT_HISTORY_FILE ?? path.join(__dirname, '..', 'data', 'chat.sqlite');
+const { server, chat } = createExampleApp({ history: { sqlite: historyFile } });
+
+server.listen(port, () => {
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  console.log(`Example app listening on http://localhost:${actualPort}/ (chat at /chat/)`);
+});
+
+let stopping = false;
+function shutDown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal} received: closing the chat and the server`);
+  // Close the chat first so its sockets do not hold the server open.
+  chat
+    .close()
+    .then(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    )
+    .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+}
+process.on('SIGINT', () => shutDown('SIGINT'));
+process.on('SIGTERM', () => shutDown('SIGTERM'));

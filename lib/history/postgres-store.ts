@@ -1,0 +1,443 @@
+/** The message store for several processes behind a load balancer: one PostgreSQL table. */
+import { Pool, type PoolConfig } from 'pg';
+import { consoleLogger, type ChatLogger } from '../logger';
+import { ChatError } from '../protocol/error-codes';
+import type { ChatMessage } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from './message-store';
+import { migratePostgres } from './sql/postgres-migrations';
+import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
+import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
+import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
+import { OutageLog, describeCause } from './store-errors';
+import { toChatMessage } from './to-chat-message';
+
+/** Options of {@link PostgresStore}; give exactly one of `connectionString` and `pool`. */
+export interface PostgresStoreOptions extends RetentionOptions {
+  /** Where to connect, e.g. `postgresql://chat@db/chat`; the store creates a pool and ends it on `close()`. */
+  connectionString?: string;
+  /** The host's pool; the store uses it but never ends it. */
+  pool?: Pool;
+  /**
+   * The messages table, `name` or `schema.name`; it and `<table>_migrations` are created if
+   * missing. Spell it the same way in every process. Defaults to `chatterbox_messages`.
+   */
+  table?: string;
+  /** Where an outage is reported (once when it starts, once when it ends). Defaults to the console. */
+  logger?: ChatLogger;
+}
+
+const OPTION_NAMES = ['connectionString', 'pool', 'table', 'maxMessages', 'maxAgeDays', 'logger'] as const;
+
+interface Row {
+  id: string | number;
+  u: string;
+  m: string;
+  ts: string | number;
+}
+
+interface RoomRow extends Row {
+  room: string;
+}
+
+/** An append waiting for the next batch insert. */
+interface PendingAppend {
+  input: NewMessage;
+  /** `authorKey` as stored: '' when there is a cid but no author, so that retries still conflict. */
+  authorKey: string | null;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+/** At most this many appends share one INSERT; bounds how long the table's lock is held. */
+const MAX_BATCH = 100;
+
+/** The SQL text of every query, built once the table's lock key is known. */
+interface Queries {
+  insert: string;
+  byClientId: string;
+  latest: string;
+  before: string;
+  after: string;
+  pruneByCount: string;
+  pruneByAge: string;
+}
+
+/**
+ * Keeps messages in a PostgreSQL table shared by any number of processes. Ids increase in commit
+ * order across all of them (see {@link PostgresStore.append}), so a reader paging with
+ * `after(lastId)` never skips a message. While the server is unreachable every method rejects
+ * with `STORE_UNAVAILABLE`; the pool reconnects by itself when it is back.
+ */
+export class PostgresStore implements MessageStore {
+  /** The table as configured. */
+  readonly table: string;
+  private readonly names: PostgresNames;
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly server: string;
+  private readonly retention: Retention;
+  private readonly outage: OutageLog;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private queries: Queries | undefined;
+  private readonly queue: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
+  private opening: Promise<void> | undefined;
+  private pruning: Promise<void> | undefined;
+  private closed = false;
+  private appendsSincePrune = 0;
+
+  // A pooled connection that breaks while idle (the server restarting, a proxy timing out) is
+  // reported as an `error` event on the pool, which would crash the process with no listener.
+  private readonly onPoolError = (error: Error): void => {
+    this.outage.failed('idle connection', error);
+  };
+
+  constructor(options: PostgresStoreOptions) {
+    checkOptionKeys('PostgresStore', options, OPTION_NAMES);
+    const { connectionString, pool } = options;
+    if ((connectionString === undefined) === (pool === undefined)) {
+      throw new TypeError(
+        'PostgresStore needs exactly one of `connectionString` (the store opens and closes its own pool) or `pool` (your pg.Pool, which it never ends)',
+      );
+    }
+    this.names = postgresNames(options.table ?? 'chatterbox_messages');
+    this.table = this.names.display;
+    this.retention = resolveRetention('PostgresStore', options);
+    if (pool !== undefined) {
+      if (typeof pool !== 'object' || pool === null || typeof pool.query !== 'function' || typeof pool.on !== 'function') {
+        throw new TypeError(`PostgresStore option \`pool\` must be a pg.Pool, got ${showValue(pool)}`);
+      }
+      this.pool = pool;
+      this.ownsPool = false;
+      // `options` is pg.Pool's; a pool from another pg copy may lack it.
+      const poolOptions: PoolConfig = (pool as { options?: PoolConfig }).options ?? {};
+      this.server = describeServer(poolOptions.connectionString, poolOptions);
+    } else {
+      if (typeof connectionString !== 'string' || connectionString === '') {
+        throw new TypeError(
+          `PostgresStore option \`connectionString\` must be a URL like 'postgresql://user@host/db', got ${showValue(connectionString)}`,
+        );
+      }
+      // pg waits forever for a connection by default; a blackholed server would hang every request.
+      this.pool = new Pool({ connectionString, connectionTimeoutMillis: 10_000 });
+      this.ownsPool = true;
+      this.server = describeServer(connectionString, {});
+    }
+    this.outage = new OutageLog(options.logger ?? consoleLogger, 'PostgreSQL message store', {
+      table: this.table,
+      server: this.server,
+    });
+    this.pool.on('error', this.onPoolError);
+  }
+
+  /**
+   * Creates or migrates the table and applies retention. Rejects with a `ChatError`
+   * `STORE_UNAVAILABLE` whose message names the server when it cannot be reached (calling
+   * `open()` again retries), and with an `Error` naming the table and the cause otherwise.
+   */
+  open(): Promise<void> {
+    if (this.queries) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('PostgresStore was closed; create a new one'));
+    this.opening ??= this.migrate().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  /**
+   * Inserts the message; resolves once it is committed. Ids are allocated and committed in one
+   * order across every process: each insert first takes a transaction-scoped advisory lock on
+   * the table, draws its ids while holding it, and PostgreSQL releases the lock only after the
+   * commit is visible. Without it, a writer could draw id 41, stall, and commit after another
+   * writer's id 42; a reader that had seen 42 would then ask for `after(42)` and never see 41.
+   *
+   * Serialising commits caps one table at about one commit per fsync, so appends that arrive
+   * while an insert is under way are queued and inserted together by the next statement: one
+   * lock, one contiguous range of ids in arrival order, one commit.
+   */
+  async append(input: NewMessage): Promise<AppendResult> {
+    assertStorableMessage('PostgresStore', input);
+    this.assertOpen('append');
+    // A missing authorKey is keyed as '' rather than NULL, because NULLs never conflict in a
+    // unique index and the retry would be stored twice.
+    const authorKey = input.cid === undefined ? (input.authorKey ?? null) : (input.authorKey ?? '');
+    const result = await new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ input, authorKey, resolve, reject });
+      this.scheduleFlush();
+    });
+    if (!result.duplicate && ++this.appendsSincePrune >= this.retention.pruneEvery) await this.prune();
+    return result;
+  }
+
+  async latest(room: string, limit: number): Promise<ChatMessage[]> {
+    assertReadArguments('PostgresStore', 'latest', room, 0, limit);
+    this.assertOpen('latest');
+    const rows = await this.run('latest', (queries) => this.rows(queries.latest, [room, limit]));
+    return toMessages(room, rows);
+  }
+
+  async before(room: string, id: number, limit: number): Promise<ChatMessage[]> {
+    assertReadArguments('PostgresStore', 'before', room, id, limit);
+    this.assertOpen('before');
+    const rows = await this.run('before', (queries) => this.rows(queries.before, [room, id, limit]));
+    return toMessages(room, rows);
+  }
+
+  async after(room: string, id: number, limit: number): Promise<MessagesAfter> {
+    assertReadArguments('PostgresStore', 'after', room, id, limit);
+    this.assertOpen('after');
+    // One row more than asked tells whether there were more than `limit`.
+    const newest = await this.run('after', (queries) => this.rows(queries.after, [room, id, limit + 1]));
+    const truncated = newest.length > limit;
+    return { messages: toMessages(room, truncated ? newest.slice(0, limit) : newest), truncated };
+  }
+
+  /** Lets requests under way finish, then ends the pool if the store created it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Appends already accepted are committed and answered before the pool goes.
+    while (this.opening || this.flushing || this.pruning || this.inFlight.size > 0) {
+      await Promise.allSettled([this.opening, this.flushing, this.pruning, ...this.inFlight]);
+    }
+    this.queries = undefined;
+    if (this.ownsPool) await this.pool.end();
+    this.pool.off('error', this.onPoolError);
+  }
+
+  private async migrate(): Promise<void> {
+    try {
+      await migratePostgres(this.pool, this.names);
+      // The append lock is keyed by the table's OID, so stores that spell the table differently
+      // (`messages`, `public.messages`) still share it.
+      const found = await this.pool.query<{ table_oid: string | null; sequence_oid: string | null }>(
+        `SELECT to_regclass($1)::oid::int8 AS table_oid,
+          pg_get_serial_sequence($1, 'id')::regclass::oid::int8 AS sequence_oid`,
+        [this.names.table],
+      );
+      const { table_oid: tableOid, sequence_oid: sequenceOid } = found.rows[0] ?? {};
+      if (!tableOid || !sequenceOid) throw new Error('the table or its id sequence is missing right after migrating it');
+      this.queries = buildQueries(this.names, Number(tableOid) | 0, Number(sequenceOid));
+    } catch (error) {
+      throw this.openError(error);
+    }
+    this.outage.succeeded();
+    await this.prune();
+  }
+
+  /** Runs `work` once the store is open, turning any database failure into `STORE_UNAVAILABLE`. */
+  private run<T>(operation: string, work: (queries: Queries) => Promise<T>): Promise<T> {
+    const task = this.attempt(operation, work);
+    this.inFlight.add(task);
+    const forget = (): void => {
+      this.inFlight.delete(task);
+    };
+    task.then(forget, forget);
+    return task;
+  }
+
+  /** Returns the queries, or throws why the store cannot take requests. */
+  private assertOpen(operation: string): Queries {
+    if (this.queries && !this.closed) return this.queries;
+    // After close() a late request is expected during shutdown; before open() it is a bug.
+    throw this.closed
+      ? new ChatError('STORE_UNAVAILABLE')
+      : new Error(`PostgresStore.${operation}() was called before open() resolved`);
+  }
+
+  /** Starts inserting the queue unless an insert is already under way (it will take the rest). */
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = undefined;
+      if (this.queue.length > 0) this.scheduleFlush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const results = await this.run('append', (queries) => this.insertBatch(queries, batch));
+        batch.forEach((pending, i) => {
+          const result = results[i];
+          if (result) pending.resolve(result);
+          else pending.reject(new Error('the batch insert returned fewer results than it was given'));
+        });
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+  }
+
+  /** Inserts a batch in one statement; a retried (authorKey, cid) resolves to the first copy. */
+  private async insertBatch(queries: Queries, batch: readonly PendingAppend[], attempt = 1): Promise<AppendResult[]> {
+    const inserted = await this.pool.query<{ first: string | number; ids: (string | number)[] }>(queries.insert, [
+      batch.map((pending) => pending.input.room),
+      batch.map((pending) => pending.input.u),
+      batch.map((pending) => pending.input.m),
+      batch.map((pending) => pending.input.ts),
+      batch.map((pending) => pending.authorKey),
+      batch.map((pending) => pending.input.cid ?? null),
+      batch.length,
+    ]);
+    const row = inserted.rows[0];
+    if (!row) throw new Error('the insert returned no row');
+    const first = toNumber(row.first);
+    const insertedIds = new Set(row.ids.map(toNumber));
+    const results: AppendResult[] = [];
+    for (const [i, pending] of batch.entries()) {
+      const { input } = pending;
+      const id = first + i;
+      if (insertedIds.has(id)) {
+        results.push({ message: toChatMessage(id, input.room, input.u, input.m, input.ts), duplicate: false });
+        continue;
+      }
+      // Skipped by ON CONFLICT: this (authorKey, cid) was stored before, maybe earlier in this batch.
+      const found = await this.pool.query<RoomRow>(queries.byClientId, [pending.authorKey, input.cid]);
+      const stored = found.rows[0];
+      if (stored) {
+        const message = toChatMessage(toNumber(stored.id), stored.room, stored.u, stored.m, toNumber(stored.ts));
+        results.push({ message, duplicate: true });
+      } else if (attempt < 3) {
+        // Retention deleted the first copy in between: this one is stored after all.
+        const [retried] = await this.insertBatch(queries, [pending], attempt + 1);
+        if (!retried) throw new Error('the insert returned no result');
+        results.push(retried);
+      } else {
+        throw new Error('the insert kept conflicting on (author_key, cid) with no such row');
+      }
+    }
+    return results;
+  }
+
+  private async attempt<T>(operation: string, work: (queries: Queries) => Promise<T>): Promise<T> {
+    // Not assertOpen(): work accepted before close() still runs while close() waits for it.
+    const queries = this.queries;
+    if (!queries) throw new ChatError('STORE_UNAVAILABLE');
+    let result: T;
+    try {
+      result = await work(queries);
+    } catch (error) {
+      throw this.outage.failed(operation, error);
+    }
+    this.outage.succeeded();
+    return result;
+  }
+
+  private async rows(text: string, values: unknown[]): Promise<Row[]> {
+    return (await this.pool.query<Row>(text, values)).rows;
+  }
+
+  /** Deletes what is beyond the newest `maxMessages` and older than `maxAgeDays`; one at a time. */
+  private prune(): Promise<void> {
+    this.appendsSincePrune = 0;
+    this.pruning ??= this.run('prune', async (queries) => {
+      if (this.retention.maxMessages !== Infinity) {
+        await this.pool.query(queries.pruneByCount, [this.retention.maxMessages]);
+      }
+      if (this.retention.maxAgeMs !== undefined) {
+        await this.pool.query(queries.pruneByAge, [Date.now() - this.retention.maxAgeMs]);
+      }
+    })
+      // The message that triggered the prune is stored; only the clean-up failed (and was
+      // logged), and the next prune retries it, so the caller still gets its ack.
+      .catch(() => undefined)
+      .finally(() => {
+        this.pruning = undefined;
+      });
+    return this.pruning;
+  }
+
+  private openError(error: unknown): Error {
+    const { cause } = describeCause(error);
+    const where = `table ${this.table} on ${this.server}`;
+    if (isConnectionFailure(error)) {
+      this.outage.failed('open', error);
+      const unavailable = new ChatError(
+        'STORE_UNAVAILABLE',
+        `Chatterbox could not reach PostgreSQL for its message ${where}: ${cause}. Is the server running and reachable? Calling open() again retries.`,
+      );
+      unavailable.cause = error;
+      return unavailable;
+    }
+    return new Error(`Chatterbox could not open its PostgreSQL message ${where}: ${cause}.`, { cause: error });
+  }
+}
+
+function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: number): Queries {
+  const table = names.table;
+  const columns = 'id, u, m, ts';
+  const sequence = `${sequenceOid}::regclass`;
+  return {
+    // `ordered` takes the lock first (MATERIALIZED: before any id is drawn); `ids` then reserves
+    // one contiguous range for the batch, so the n-th append gets first + n - 1 and ids follow
+    // arrival order. A row skipped by ON CONFLICT leaves a gap, which readers never wait for.
+    // $7 is the batch size; the casts type the arrays, which unnest cannot infer.
+    insert: `WITH ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(${APPEND_LOCK_CLASS}, ${tableOid})),
+      ids AS MATERIALIZED (
+        SELECT setval(${sequence}, nextval(${sequence}) + $7::int - 1) - $7::int + 1 AS first FROM ordered
+      ),
+      inserted AS (
+        INSERT INTO ${table} (id, room, u, m, ts, author_key, cid)
+        SELECT ids.first + i.n - 1, i.room, i.u, i.m, i.ts, i.author_key, i.cid
+        FROM ids, unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[])
+          WITH ORDINALITY AS i (room, u, m, ts, author_key, cid, n)
+        ORDER BY i.n
+        ON CONFLICT (author_key, cid) WHERE cid IS NOT NULL DO NOTHING
+        RETURNING id
+      )
+      SELECT (SELECT first FROM ids) AS first, ARRAY(SELECT id FROM inserted) AS ids`,
+    byClientId: `SELECT id, room, u, m, ts FROM ${table} WHERE author_key = $1 AND cid = $2`,
+    latest: `SELECT ${columns} FROM ${table} WHERE room = $1 ORDER BY id DESC LIMIT $2`,
+    before: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
+    after: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id > $2 ORDER BY id DESC LIMIT $3`,
+    pruneByCount: `DELETE FROM ${table} WHERE id <= (SELECT id FROM ${table} ORDER BY id DESC OFFSET $1 LIMIT 1)`,
+    pruneByAge: `DELETE FROM ${table} WHERE ts < $1`,
+  };
+}
+
+/** BIGINT columns arrive as strings (pg's default) or numbers (a host's custom type parser). */
+function toNumber(value: string | number): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new Error(`a BIGINT column holds ${value}, beyond what JavaScript numbers hold exactly`);
+  return number;
+}
+
+/** Rows newest first, as the queries return them, to messages oldest first. */
+function toMessages(room: string, rows: Row[]): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i];
+    if (row) messages.push(toChatMessage(toNumber(row.id), room, row.u, row.m, toNumber(row.ts)));
+  }
+  return messages;
+}
+
+/** True for errors that mean the server could not be reached or went away, rather than refused the request. */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    // Node's socket errors (ECONNREFUSED, ENOTFOUND, ETIMEDOUT…), connection exceptions (08…),
+    // the server shutting down or starting (57P0…), and running out of resources (53…).
+    return /^E[A-Z]+$/.test(code) || code.startsWith('08') || code.startsWith('57P') || code.startsWith('53');
+  }
+  // pg's own connection errors carry no code.
+  return /connect|terminat|timeout/i.test(describeCause(error).cause);
+}
+
+/** `host:port/database` for logs and errors, without credentials. */
+function describeServer(
+  connectionString: string | undefined,
+  options: { host?: string | undefined; port?: number | undefined; database?: string | undefined },
+): string {
+  if (connectionString !== undefined) {
+    try {
+      const url = new URL(connectionString);
+      return `${url.hostname || 'localhost'}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+    } catch {
+      return 'the configured server';
+    }
+  }
+  return `${options.host ?? 'localhost'}:${options.port ?? 5432}/${options.database ?? ''}`;
+}

@@ -1,0 +1,88 @@
+/**
+ * The SQLite schema as an ordered list of migrations, and the runner that brings a file up to
+ * date. A migration is never edited once released: a change to the schema is a new entry, and
+ * test/history/fixtures keeps a frozen copy of every released schema to migrate from.
+ */
+import type Database from 'better-sqlite3';
+import createDebug from 'debug';
+
+const debug = createDebug('chatterbox:history');
+
+/** One step of the schema; `version` n turns a version n − 1 file into a version n file. */
+export interface SqliteMigration {
+  /** 1 for the first, then consecutive. */
+  version: number;
+  /** What the step does, for tracing. */
+  description: string;
+  /** The statements, run inside the migration transaction. */
+  sql: string;
+}
+
+/** Every migration, oldest first. The schema's version is kept in `PRAGMA user_version`. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    description: 'messages table',
+    // AUTOINCREMENT so that an id is never handed out twice: without it SQLite reuses
+    // max(id) + 1, which goes back down when retention deletes every row, and clients hold ids
+    // across restarts.
+    // STRICT so that a bug binding the wrong type fails loudly instead of storing it.
+    // The partial unique index makes a retried (author_key, cid) a conflict, whichever process
+    // inserts it; the ts index keeps the age-bound prune from scanning the table.
+    sql: `
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        room TEXT NOT NULL,
+        u TEXT NOT NULL,
+        m TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        author_key TEXT,
+        cid TEXT
+      ) STRICT;
+      CREATE INDEX messages_room_id ON messages (room, id);
+      CREATE UNIQUE INDEX messages_author_cid ON messages (author_key, cid) WHERE cid IS NOT NULL;
+      CREATE INDEX messages_ts ON messages (ts);
+    `,
+  },
+];
+
+/** What {@link migrateSqlite} did. */
+export interface SqliteMigrationResult {
+  /** The file's schema version before. */
+  from: number;
+  /** Its version now. */
+  to: number;
+}
+
+/**
+ * Applies the pending migrations in one immediate transaction: a failure leaves the file as it
+ * was, and two processes opening the same new file at once do not both create the table.
+ * Throws if the file was written by a newer version of Chatterbox.
+ */
+export function migrateSqlite(
+  db: Database.Database,
+  migrations: readonly SqliteMigration[] = SQLITE_MIGRATIONS,
+): SqliteMigrationResult {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new TypeError(`SQLite migrations must be numbered 1, 2, 3…; entry ${index} has version ${migration.version}`);
+    }
+  });
+  const latest = migrations.length;
+  const run = db.transaction((): SqliteMigrationResult => {
+    const from = Number(db.pragma('user_version', { simple: true }));
+    if (from > latest) {
+      throw new Error(
+        `its schema is version ${from}, written by a newer express-chatterbox (this one knows up to version ${latest}); upgrade express-chatterbox or use another file`,
+      );
+    }
+    for (const migration of migrations.slice(from)) {
+      debug('sqlite migration %d: %s', migration.version, migration.description);
+      db.exec(migration.sql);
+      // Inside the transaction: user_version lives in the file header, which commits with the tables.
+      db.pragma(`user_version = ${migration.version}`);
+    }
+    return { from, to: Math.max(from, latest) };
+  });
+  return run.immediate();
+}

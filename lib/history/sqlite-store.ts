@@ -1,0 +1,277 @@
+/** The default persistent message store: one SQLite file, written through better-sqlite3. */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import createDebug from 'debug';
+import { consoleLogger, type ChatLogger } from '../logger';
+import { ChatError } from '../protocol/error-codes';
+import type { ChatMessage } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from './message-store';
+import { migrateSqlite } from './sql/sqlite-migrations';
+import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
+import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
+import { OutageLog, describeCause } from './store-errors';
+import { toChatMessage } from './to-chat-message';
+
+const debug = createDebug('chatterbox:history');
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions extends RetentionOptions {
+  /** Path of the database file, relative to the working directory; its folder is created if missing. Required. */
+  file: string;
+  /**
+   * How long a statement waits for another process's write lock before failing with
+   * `STORE_UNAVAILABLE`, in milliseconds. better-sqlite3 waits synchronously, blocking the event
+   * loop, so keep it short. Defaults to 5,000.
+   */
+  busyTimeoutMs?: number;
+  /** Where an outage is reported (once when it starts, once when it ends). Defaults to the console. */
+  logger?: ChatLogger;
+}
+
+const OPTION_NAMES = ['file', 'maxMessages', 'maxAgeDays', 'busyTimeoutMs', 'logger'] as const;
+
+interface Row {
+  id: number;
+  u: string;
+  m: string;
+  ts: number;
+}
+
+interface RoomRow extends Row {
+  room: string;
+}
+
+/** The statements, prepared once when the store opens. */
+interface Statements {
+  insert: Database.Statement<[string, string, string, number, string | null, string | null], { id: number }>;
+  byClientId: Database.Statement<[string, string], RoomRow>;
+  latest: Database.Statement<[string, number], Row>;
+  before: Database.Statement<[string, number, number], Row>;
+  after: Database.Statement<[string, number, number], Row>;
+  pruneByCount: Database.Statement<[number]>;
+  pruneByAge: Database.Statement<[number]>;
+  appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
+}
+
+/**
+ * Keeps messages in a SQLite file (WAL mode), so history survives restarts. Several processes
+ * may share one file: ids come from a single write lock, so they increase in commit order.
+ */
+export class SqliteStore implements MessageStore {
+  /** The resolved path of the database file. */
+  readonly file: string;
+  private readonly retention: Retention;
+  private readonly busyTimeoutMs: number;
+  private readonly outage: OutageLog;
+  private db: Database.Database | undefined;
+  private statements: Statements | undefined;
+  private closed = false;
+  private appendsSincePrune = 0;
+
+  constructor(options: SqliteStoreOptions) {
+    checkOptionKeys('SqliteStore', options, OPTION_NAMES);
+    if (typeof options.file !== 'string' || options.file === '') {
+      throw new TypeError(
+        `SqliteStore option \`file\` must be the path of the database file, e.g. 'data/chat.sqlite'; got ${showValue(options.file)}`,
+      );
+    }
+    this.file = resolve(options.file);
+    this.retention = resolveRetention('SqliteStore', options);
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
+    if (!(Number.isSafeInteger(this.busyTimeoutMs) && this.busyTimeoutMs >= 0)) {
+      throw new TypeError(
+        `SqliteStore option \`busyTimeoutMs\` must be a whole number of milliseconds ≥ 0, got ${showValue(options.busyTimeoutMs)}`,
+      );
+    }
+    this.outage = new OutageLog(options.logger ?? consoleLogger, 'SQLite message store', { file: this.file });
+  }
+
+  /**
+   * Opens the file (creating it and its folder if missing), checks it, brings its schema up to
+   * date and applies retention. Rejects with an `Error` naming the file and the cause when the
+   * file cannot be used, e.g. when it is not a database or is damaged.
+   */
+  open(): Promise<void> {
+    if (this.db) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error('SqliteStore was closed; create a new one to open the file again'));
+    let db: Database.Database | undefined;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      db = new Database(this.file, { timeout: this.busyTimeoutMs });
+      // WAL lets readers run while a message is written. With synchronous = NORMAL a commit is
+      // written to the WAL (so into the OS page cache) before better-sqlite3 returns, without an
+      // fsync: a message that was acked survives the process being killed, even by SIGKILL; only
+      // a power cut or kernel crash can lose the last commits, and never corrupts the file.
+      const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
+      if (mode !== 'wal') debug('sqlite journal_mode is %s, not wal (%s)', mode, this.file);
+      db.pragma('synchronous = NORMAL');
+      // Reading every page once at start turns a damaged file into an error the developer sees
+      // now, rather than STORE_UNAVAILABLE for whichever room touches the damaged page later.
+      const check = String(db.pragma('quick_check', { simple: true }));
+      if (check !== 'ok') throw new Error(`quick_check found damage: ${check.trim().replace(/\s*\n\s*/g, '; ')}`);
+      const migrated = migrateSqlite(db);
+      if (migrated.from !== migrated.to) debug('sqlite schema %d -> %d (%s)', migrated.from, migrated.to, this.file);
+      this.statements = prepareStatements(db);
+      this.db = db;
+    } catch (error) {
+      db?.close();
+      return Promise.reject(openError(this.file, error));
+    }
+    this.prune();
+    return Promise.resolve();
+  }
+
+  async append(input: NewMessage): Promise<AppendResult> {
+    assertStorableMessage('SqliteStore', input);
+    return this.run('append', (statements) => {
+      let result: AppendResult;
+      if (input.cid === undefined) {
+        const row = statements.insert.get(input.room, input.u, input.m, input.ts, input.authorKey ?? null, null);
+        if (!row) throw new Error('INSERT … RETURNING returned no row');
+        result = { message: toChatMessage(row.id, input.room, input.u, input.m, input.ts), duplicate: false };
+      } else {
+        // A missing authorKey is keyed as '' rather than NULL, because NULLs never conflict in a
+        // unique index and the retry would be stored twice.
+        result = statements.appendWithClientId(input, input.authorKey ?? '', input.cid);
+      }
+      if (!result.duplicate) this.appendsSincePrune++;
+      return result;
+    });
+  }
+
+  async latest(room: string, limit: number): Promise<ChatMessage[]> {
+    assertReadArguments('SqliteStore', 'latest', room, 0, limit);
+    return this.run('latest', (statements) => toMessages(room, statements.latest.all(room, limit)));
+  }
+
+  async before(room: string, id: number, limit: number): Promise<ChatMessage[]> {
+    assertReadArguments('SqliteStore', 'before', room, id, limit);
+    return this.run('before', (statements) => toMessages(room, statements.before.all(room, id, limit)));
+  }
+
+  async after(room: string, id: number, limit: number): Promise<MessagesAfter> {
+    assertReadArguments('SqliteStore', 'after', room, id, limit);
+    return this.run('after', (statements) => {
+      // One row more than asked tells whether there were more than `limit`.
+      const newest = statements.after.all(room, id, limit + 1);
+      const truncated = newest.length > limit;
+      return { messages: toMessages(room, truncated ? newest.slice(0, limit) : newest), truncated };
+    });
+  }
+
+  /** Closes the file; the store cannot be opened again. */
+  close(): Promise<void> {
+    this.closed = true;
+    const db = this.db;
+    this.db = undefined;
+    this.statements = undefined;
+    try {
+      // Closing the last connection checkpoints the WAL back into the file.
+      db?.close();
+    } catch (error) {
+      return Promise.reject(this.outage.failed('close', error));
+    }
+    return Promise.resolve();
+  }
+
+  /** Runs a synchronous database call, turning SQLite's failures into `STORE_UNAVAILABLE`. */
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that every failure is a rejection
+  private async run<T>(operation: string, work: (statements: Statements) => T): Promise<T> {
+    const statements = this.statements;
+    if (!statements) {
+      // After close() a late request is expected during shutdown; before open() it is a bug.
+      throw this.closed
+        ? new ChatError('STORE_UNAVAILABLE')
+        : new Error(`SqliteStore.${operation}() was called before open() resolved`);
+    }
+    let result: T;
+    try {
+      result = work(statements);
+    } catch (error) {
+      // Only SQLite's own errors mean the database failed; anything else is a bug to surface as is.
+      if (!(error instanceof Database.SqliteError)) throw error;
+      throw this.outage.failed(operation, error);
+    }
+    this.outage.succeeded();
+    if (this.appendsSincePrune >= this.retention.pruneEvery) this.prune();
+    return result;
+  }
+
+  /** Deletes what is beyond the newest `maxMessages` and older than `maxAgeDays`. */
+  private prune(): void {
+    const statements = this.statements;
+    if (!statements) return;
+    this.appendsSincePrune = 0;
+    try {
+      let deleted = 0;
+      if (this.retention.maxMessages !== Infinity) {
+        deleted += statements.pruneByCount.run(this.retention.maxMessages).changes;
+      }
+      if (this.retention.maxAgeMs !== undefined) {
+        deleted += statements.pruneByAge.run(Date.now() - this.retention.maxAgeMs).changes;
+      }
+      if (deleted > 0) debug('sqlite retention deleted %d messages', deleted);
+    } catch (error) {
+      // The message that triggered the prune is stored; only the clean-up failed, and the next
+      // prune retries it, so the caller still gets its ack.
+      this.outage.failed('prune', error);
+    }
+  }
+}
+
+function prepareStatements(db: Database.Database): Statements {
+  const columns = 'id, u, m, ts';
+  const insert = db.prepare<[string, string, string, number, string | null, string | null], { id: number }>(
+    // DO NOTHING without a conflict target covers the (author_key, cid) unique index: a retry
+    // inserts nothing and returns no row.
+    'INSERT INTO messages (room, u, m, ts, author_key, cid) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
+  );
+  const byClientId = db.prepare<[string, string], RoomRow>(
+    'SELECT id, room, u, m, ts FROM messages WHERE author_key = ? AND cid = ?',
+  );
+  return {
+    insert,
+    byClientId,
+    latest: db.prepare(`SELECT ${columns} FROM messages WHERE room = ? ORDER BY id DESC LIMIT ?`),
+    before: db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND id < ? ORDER BY id DESC LIMIT ?`),
+    after: db.prepare(`SELECT ${columns} FROM messages WHERE room = ? AND id > ? ORDER BY id DESC LIMIT ?`),
+    pruneByCount: db.prepare(
+      'DELETE FROM messages WHERE id <= (SELECT id FROM messages ORDER BY id DESC LIMIT 1 OFFSET ?)',
+    ),
+    pruneByAge: db.prepare('DELETE FROM messages WHERE ts < ?'),
+    // One transaction, so that the first copy cannot be pruned between the insert that found it
+    // and the select that reads it.
+    appendWithClientId: db.transaction((input: NewMessage, authorKey: string, cid: string): AppendResult => {
+      const inserted = insert.get(input.room, input.u, input.m, input.ts, authorKey, cid);
+      if (inserted) {
+        return { message: toChatMessage(inserted.id, input.room, input.u, input.m, input.ts), duplicate: false };
+      }
+      const first = byClientId.get(authorKey, cid);
+      if (!first) throw new Error('INSERT conflicted on (author_key, cid) but no such row exists');
+      return { message: toChatMessage(first.id, first.room, first.u, first.m, first.ts), duplicate: true };
+    }),
+  };
+}
+
+/** Rows newest first, as the queries return them, to messages oldest first. */
+function toMessages(room: string, rows: Row[]): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i];
+    if (row) messages.push(toChatMessage(row.id, room, row.u, row.m, row.ts));
+  }
+  return messages;
+}
+
+/** The developer-facing error for a file that cannot be opened, with what to do about it. */
+function openError(file: string, error: unknown): Error {
+  const { code, cause } = describeCause(error);
+  let fix = '';
+  if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT') || cause.startsWith('quick_check')) {
+    fix = ' Restore it from a backup, or move it aside to start with an empty history.';
+  } else if (code === 'EACCES' || code === 'EPERM' || code?.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_READONLY') {
+    fix = ' Check that the process may read and write the file and its folder.';
+  }
+  return new Error(`Chatterbox could not open its SQLite message store ${file}: ${cause}.${fix}`, { cause: error });
+}

@@ -1,0 +1,333 @@
+/**
+ * The behaviour every MessageStore shares, as one suite each backend's test file runs against
+ * its own store: what the chat relies on must not depend on which store the host chose.
+ */
+import fc from 'fast-check';
+import type { MessageStore, NewMessage } from '../../lib/history/message-store';
+import type { ChatMessage } from '../../lib/protocol/payloads';
+
+/** A store opened for one test, and how to dispose of it. */
+export interface StoreUnderTest {
+  /** Opened, and empty. */
+  store: MessageStore;
+  /** Closes whatever the subject opened (including reopened stores) and deletes its data. */
+  cleanup(): Promise<void>;
+  /**
+   * Closes `store` and opens a new store on the same backend (same file, same table); required
+   * when the contract is registered with `persistent: true`.
+   */
+  reopen?: () => Promise<MessageStore>;
+}
+
+/** What kind of backend is under test. */
+export interface ContractOptions {
+  /** The backend outlives the store instance: reopening it must find the messages. */
+  persistent: boolean;
+}
+
+/** What a test may ask of the factory. */
+export interface ContractStoreOptions {
+  /** Passed to the store's `maxMessages`. */
+  maxMessages?: number;
+}
+
+/** Makes a fresh, opened, empty store. */
+export type MakeStore = (options?: ContractStoreOptions) => Promise<StoreUnderTest>;
+
+const TS = 1_700_000_000_000;
+
+/** A message for the default room, with `overrides`. */
+function draft(m: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  return { room: '', u: 'alice', m, ts: TS, ...overrides };
+}
+
+/** Appends `count` messages numbered from 0 to `room`; returns them as stored. */
+async function fill(store: MessageStore, count: number, room = ''): Promise<ChatMessage[]> {
+  const stored: ChatMessage[] = [];
+  for (let i = 0; i < count; i++) {
+    stored.push((await store.append(draft(`message ${i}`, { room, ts: TS + i }))).message);
+  }
+  return stored;
+}
+
+/** Strings that break naive stores: encodings, prototypes, SQL and JSON syntax, sizes. */
+const TRICKY_TEXT: readonly string[] = [
+  'plain',
+  'emoji 🎉 👩🏽‍💻 🇫🇷, joined by ZWJ \u200d',
+  'combining e\u0301 and precomposed \u00e9, kept apart',
+  '日本語のテキスト',
+  'עברית \u200f with a right-to-left mark',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 astral \u{10348}',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  "'; DROP TABLE messages; --",
+  '%s %d %% $1 ? :name @p',
+  '{"u":"x","m":"y"}',
+  '<script>alert(1)</script>',
+  '\\ backslash \\\\ and "quotes"',
+  'line\nbreak\r\nand\ttab',
+  '\u0001\u001f\u007f\u0085 controls',
+  '\uFFFE\uFFFF\u{10FFFF} noncharacters',
+  '   leading and trailing   ',
+  ' ',
+  '',
+];
+
+/** A long text; only `m` is long in practice (rooms and nicknames are short and indexed). */
+const LONG_TEXT = 'long 🎉 '.repeat(2_000);
+
+/**
+ * Registers the MessageStore contract for a backend. `makeStore` returns a fresh, opened, empty
+ * store for each test.
+ */
+export function describeMessageStoreContract(name: string, makeStore: MakeStore, options: ContractOptions): void {
+  describe(`${name} (MessageStore contract)`, () => {
+    let subject: StoreUnderTest | undefined;
+    let store: MessageStore;
+
+    async function open(options?: ContractStoreOptions): Promise<MessageStore> {
+      await subject?.cleanup();
+      subject = await makeStore(options);
+      store = subject.store;
+      return store;
+    }
+
+    beforeEach(async () => {
+      await open();
+    });
+
+    afterEach(async () => {
+      await subject?.cleanup();
+      subject = undefined;
+    });
+
+    describe('append', () => {
+      it('returns the message in its wire shape, without room for the default room', async () => {
+        const { message, duplicate } = await store.append(draft('hello'));
+        expect(duplicate).toBe(false);
+        expect(message).toStrictEqual({ u: 'alice', m: 'hello', id: message.id, ts: TS });
+        expect(Object.keys(message)).toEqual(['u', 'm', 'id', 'ts']);
+        expect(Number.isSafeInteger(message.id) && message.id > 0).toBe(true);
+      });
+
+      it('adds room last for any other room', async () => {
+        const { message } = await store.append(draft('hi', { room: 'lobby' }));
+        expect(message).toStrictEqual({ u: 'alice', m: 'hi', id: message.id, ts: TS, room: 'lobby' });
+        expect(Object.keys(message)).toEqual(['u', 'm', 'id', 'ts', 'room']);
+      });
+
+      it('assigns ids that increase across rooms in append order', async () => {
+        const ids: number[] = [];
+        for (const room of ['', 'a', '', 'b', 'a']) ids.push((await store.append(draft('x', { room }))).message.id);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        expect(new Set(ids).size).toBe(ids.length);
+      });
+
+      it('stores a concurrent burst under ids that follow the order of the calls', async () => {
+        // One socket's messages must keep their order even when their appends overlap.
+        const results = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => store.append(draft(`burst ${i}`, { ts: TS + i }))),
+        );
+        const ids = results.map((result) => result.message.id);
+        expect(new Set(ids).size).toBe(50);
+        expect(ids).toEqual([...ids].sort((a, b) => a - b));
+        const stored = await store.latest('', 100);
+        expect(stored.map((message) => message.id)).toEqual([...ids].sort((a, b) => a - b));
+        expect(stored.map((message) => message.m).sort()).toEqual(results.map((result) => result.message.m).sort());
+      });
+    });
+
+    describe('latest', () => {
+      it('returns the newest messages of the room, oldest first', async () => {
+        const stored = await fill(store, 5);
+        expect(await store.latest('', 3)).toStrictEqual(stored.slice(2));
+        expect(await store.latest('', 10)).toStrictEqual(stored);
+      });
+
+      it('returns nothing for a room without messages, and for limit 0', async () => {
+        await fill(store, 2);
+        expect(await store.latest('elsewhere', 10)).toStrictEqual([]);
+        expect(await store.latest('', 0)).toStrictEqual([]);
+      });
+    });
+
+    describe('before', () => {
+      it('returns the newest messages below the id, oldest first', async () => {
+        const stored = await fill(store, 6);
+        const pivot = stored[4]!.id;
+        expect(await store.before('', pivot, 2)).toStrictEqual(stored.slice(2, 4));
+        expect(await store.before('', pivot, 10)).toStrictEqual(stored.slice(0, 4));
+      });
+
+      it('returns nothing below the first id', async () => {
+        const stored = await fill(store, 3);
+        expect(await store.before('', stored[0]!.id, 10)).toStrictEqual([]);
+        expect(await store.before('', 0, 10)).toStrictEqual([]);
+      });
+
+      it('pages back through a room without gaps or repeats', async () => {
+        const stored = await fill(store, 11);
+        const paged: ChatMessage[] = [];
+        let page = await store.latest('', 4);
+        while (page.length > 0) {
+          paged.unshift(...page);
+          page = await store.before('', page[0]!.id, 4);
+        }
+        expect(paged).toStrictEqual(stored);
+      });
+    });
+
+    describe('after', () => {
+      it('returns every message above the id, oldest first, not truncated', async () => {
+        const stored = await fill(store, 5);
+        expect(await store.after('', stored[1]!.id, 10)).toStrictEqual({ messages: stored.slice(2), truncated: false });
+        expect(await store.after('', 0, 10)).toStrictEqual({ messages: stored, truncated: false });
+      });
+
+      it('returns the newest `limit` and truncated: true when more came after', async () => {
+        const stored = await fill(store, 6);
+        expect(await store.after('', stored[0]!.id, 3)).toStrictEqual({ messages: stored.slice(3), truncated: true });
+      });
+
+      it('is not truncated when exactly `limit` came after', async () => {
+        const stored = await fill(store, 4);
+        expect(await store.after('', stored[0]!.id, 3)).toStrictEqual({ messages: stored.slice(1), truncated: false });
+      });
+
+      it('returns nothing after the newest id, and nothing for an unknown room', async () => {
+        const stored = await fill(store, 3);
+        expect(await store.after('', stored[2]!.id, 10)).toStrictEqual({ messages: [], truncated: false });
+        expect(await store.after('nowhere', 0, 10)).toStrictEqual({ messages: [], truncated: false });
+      });
+    });
+
+    describe('rooms', () => {
+      it('keeps rooms apart in every read', async () => {
+        const lobby = await store.append(draft('in lobby', { room: 'lobby' }));
+        const main = await store.append(draft('in default'));
+        const other = await store.append(draft('in Lobby', { room: 'Lobby' }));
+        expect(await store.latest('lobby', 10)).toStrictEqual([lobby.message]);
+        expect(await store.latest('', 10)).toStrictEqual([main.message]);
+        expect(await store.latest('Lobby', 10)).toStrictEqual([other.message]);
+        expect(await store.before('lobby', other.message.id + 1, 10)).toStrictEqual([lobby.message]);
+        expect(await store.after('', 0, 10)).toStrictEqual({ messages: [main.message], truncated: false });
+      });
+    });
+
+    describe('retried messages (authorKey, cid)', () => {
+      it('returns the first message with duplicate: true and stores nothing', async () => {
+        const first = await store.append(draft('once', { authorKey: 'alice', cid: 'c-1' }));
+        const retry = await store.append(draft('once, retried', { authorKey: 'alice', cid: 'c-1', ts: TS + 5 }));
+        expect(first.duplicate).toBe(false);
+        expect(retry).toStrictEqual({ message: first.message, duplicate: true });
+        expect(await store.latest('', 10)).toStrictEqual([first.message]);
+      });
+
+      it('returns the first message in its own room shape', async () => {
+        const first = await store.append(draft('once', { room: 'lobby', authorKey: 'alice', cid: 'c-1' }));
+        const retry = await store.append(draft('once', { room: 'lobby', authorKey: 'alice', cid: 'c-1' }));
+        expect(retry).toStrictEqual({ message: first.message, duplicate: true });
+        expect(Object.keys(retry.message)).toEqual(['u', 'm', 'id', 'ts', 'room']);
+      });
+
+      it('treats the same cid from another author as a different message', async () => {
+        const alice = await store.append(draft('from alice', { authorKey: 'alice', cid: 'same' }));
+        const bob = await store.append(draft('from bob', { u: 'bob', authorKey: 'bob', cid: 'same' }));
+        expect(bob.duplicate).toBe(false);
+        expect(bob.message.id).not.toBe(alice.message.id);
+        expect(await store.latest('', 10)).toStrictEqual([alice.message, bob.message]);
+      });
+
+      it('never merges messages without a cid, even with equal text', async () => {
+        const one = await store.append(draft('same', { authorKey: 'alice' }));
+        const two = await store.append(draft('same', { authorKey: 'alice' }));
+        expect(two.duplicate).toBe(false);
+        expect(await store.latest('', 10)).toStrictEqual([one.message, two.message]);
+      });
+
+      it('stores one message for concurrent retries', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => store.append(draft('racing', { authorKey: 'alice', cid: 'race' }))),
+        );
+        expect(results.filter((result) => !result.duplicate)).toHaveLength(1);
+        expect(new Set(results.map((result) => result.message.id)).size).toBe(1);
+        expect(await store.latest('', 10)).toHaveLength(1);
+      });
+
+      it('keys prototype-like author keys and cids like any other', async () => {
+        const first = await store.append(draft('a', { authorKey: '__proto__', cid: 'constructor' }));
+        const retry = await store.append(draft('a', { authorKey: '__proto__', cid: 'constructor' }));
+        const other = await store.append(draft('b', { authorKey: 'constructor', cid: '__proto__' }));
+        expect(retry).toStrictEqual({ message: first.message, duplicate: true });
+        expect(other.duplicate).toBe(false);
+      });
+    });
+
+    describe('retention', () => {
+      it('keeps the newest maxMessages across rooms and drops the oldest', async () => {
+        await open({ maxMessages: 20 });
+        const stored = await fill(store, 100);
+        const kept = await store.latest('', 1_000);
+        // Stores may prune in batches, so a few more than the bound can be kept for a while.
+        expect(kept.length).toBeGreaterThanOrEqual(20);
+        expect(kept.length).toBeLessThanOrEqual(25);
+        expect(kept).toStrictEqual(stored.slice(-kept.length));
+        expect(await store.before('', stored[50]!.id, 1_000)).toStrictEqual([]);
+      });
+    });
+
+    describe('text', () => {
+      it.each(TRICKY_TEXT.map((text) => [JSON.stringify(text), text]))(
+        'round-trips %s exactly as text, nickname and room',
+        async (_label, text) => {
+          const { message } = await store.append({ room: text, u: text, m: text, ts: TS, authorKey: text, cid: text });
+          expect([message.u, message.m]).toEqual([text, text]);
+          const [read] = await store.latest(text, 1);
+          expect(read).toStrictEqual(message);
+          expect(read?.m === text && read.u === text).toBe(true);
+          expect(await store.append({ room: text, u: text, m: text, ts: TS, authorKey: text, cid: text })).toStrictEqual({
+            message,
+            duplicate: true,
+          });
+        },
+      );
+
+      it('round-trips a long text exactly', async () => {
+        const { message } = await store.append(draft(LONG_TEXT));
+        expect(await store.latest('', 1)).toStrictEqual([{ ...message, m: LONG_TEXT }]);
+      });
+
+      it('round-trips any well-formed string without U+0000', async () => {
+        // Validation refuses U+0000 and lone surrogates before any store sees them.
+        const text = fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\u0000'));
+        await fc.assert(
+          fc.asyncProperty(text, text, text, async (room, u, m) => {
+            const { message } = await store.append({ room, u, m, ts: TS });
+            const [read] = await store.latest(room, 1);
+            expect(read).toStrictEqual(message);
+            expect(read?.u === u && read.m === m).toBe(true);
+          }),
+          { numRuns: 60 },
+        );
+      });
+    });
+
+    // A memory store keeps nothing across instances, so the block does not apply to it.
+    if (options.persistent) describe('reopening the same backend', () => {
+      it('keeps the messages and continues ids upwards', async () => {
+        if (!subject?.reopen) throw new Error(`${name}: a persistent backend's factory must provide reopen()`);
+        const before = await fill(store, 3, 'lobby');
+        await store.append(draft('retry me', { authorKey: 'alice', cid: 'kept' }));
+        store = await subject.reopen();
+        expect(await store.latest('lobby', 10)).toStrictEqual(before);
+        const next = await store.append(draft('after reopening', { room: 'lobby' }));
+        expect(next.message.id).toBeGreaterThan(before[2]!.id);
+        expect(await store.after('lobby', before[2]!.id, 10)).toStrictEqual({ messages: [next.message], truncated: false });
+        const retry = await store.append(draft('retry me', { authorKey: 'alice', cid: 'kept' }));
+        expect(retry.duplicate).toBe(true);
+      });
+    });
+  });
+}

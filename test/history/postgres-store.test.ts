@@ -1,0 +1,431 @@
+/** PostgresStore: the MessageStore contract on a real server, then what only PostgreSQL does. */
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import type { AppendResult, NewMessage } from '../../lib/history/message-store';
+import { PostgresStore, type PostgresStoreOptions } from '../../lib/history/postgres-store';
+import { POSTGRES_MIGRATIONS } from '../../lib/history/sql/postgres-migrations';
+import type { ChatLogger } from '../../lib/logger';
+import { ChatError } from '../../lib/protocol/error-codes';
+import { describeWithService, POSTGRES_URL } from '../helpers/services';
+import { describeMessageStoreContract } from './message-store.contract';
+import { TcpProxy } from './tcp-proxy';
+
+const TS = 1_700_000_000_000;
+const DAY_MS = 86_400_000;
+/** The `/database` part of the URL, as the store shows it. */
+const DATABASE_PATH = new URL(POSTGRES_URL).pathname;
+const RUN = `${process.pid}_${randomBytes(3).toString('hex')}`;
+let tableCount = 0;
+
+/** A table name no other test or test run uses. */
+function freshTable(): string {
+  tableCount += 1;
+  return `chatterbox_test_${RUN}_${tableCount}`;
+}
+
+function recordingLogger(): ChatLogger & { warn: jest.Mock; error: jest.Mock } {
+  return { warn: jest.fn(), error: jest.fn() };
+}
+
+function draft(m: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  return { room: '', u: 'alice', m, ts: TS, ...overrides };
+}
+
+/** `POSTGRES_URL` pointed at another host and port. */
+function urlVia(host: string, port: number): string {
+  const url = new URL(POSTGRES_URL);
+  url.hostname = host;
+  url.port = String(port);
+  return url.toString();
+}
+
+/** How the store names a server in its messages: `host:port/database`, no credentials. */
+function serverOf(connectionString: string): string {
+  const url = new URL(connectionString);
+  return `${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+}
+
+describeWithService('postgres', 'PostgresStore', () => {
+  let admin: Pool;
+  const tables: string[] = [];
+  const stores: PostgresStore[] = [];
+
+  /** Opens a store on a fresh table (unless one is given); everything is closed and dropped after the test. */
+  async function openStore(options: Partial<PostgresStoreOptions> = {}): Promise<PostgresStore> {
+    const store = makeStore(options);
+    await store.open();
+    return store;
+  }
+
+  function makeStore(options: Partial<PostgresStoreOptions> = {}): PostgresStore {
+    const table = options.table ?? freshTable();
+    if (!tables.includes(table)) tables.push(table);
+    const store = new PostgresStore({
+      logger: recordingLogger(),
+      ...(options.pool ? {} : { connectionString: POSTGRES_URL }),
+      ...options,
+      table,
+    });
+    stores.push(store);
+    return store;
+  }
+
+  async function dropTables(names: string[]): Promise<void> {
+    for (const table of names) {
+      const quoted = table
+        .split('.')
+        .map((part) => `"${part}"`)
+        .join('.');
+      const migrations = `${quoted.slice(0, -1)}_migrations"`;
+      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}`);
+    }
+  }
+
+  beforeAll(() => {
+    admin = new Pool({ connectionString: POSTGRES_URL, max: 2 });
+  });
+
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    await dropTables(tables.splice(0));
+  });
+
+  afterAll(async () => {
+    await admin.end();
+  });
+
+  describeMessageStoreContract(
+    'PostgresStore',
+    async (options) => {
+      const table = freshTable();
+      const opened: PostgresStore[] = [];
+      const make = async (): Promise<PostgresStore> => {
+        const store = new PostgresStore({ connectionString: POSTGRES_URL, table, logger: recordingLogger(), ...options });
+        opened.push(store);
+        await store.open();
+        return store;
+      };
+      const first = await make();
+      return {
+        store: first,
+        reopen: async () => {
+          await opened[opened.length - 1]?.close();
+          return make();
+        },
+        cleanup: async () => {
+          await Promise.all(opened.map((store) => store.close()));
+          await dropTables([table]);
+        },
+      };
+    },
+    { persistent: true },
+  );
+
+  describe('options', () => {
+    it('needs exactly one of connectionString and pool', () => {
+      const message =
+        'PostgresStore needs exactly one of `connectionString` (the store opens and closes its own pool) or `pool` (your pg.Pool, which it never ends)';
+      expect(() => new PostgresStore({})).toThrow(new TypeError(message));
+      expect(() => new PostgresStore({ connectionString: POSTGRES_URL, pool: admin })).toThrow(new TypeError(message));
+    });
+
+    it('defaults the table to chatterbox_messages', () => {
+      expect(new PostgresStore({ pool: admin }).table).toBe('chatterbox_messages');
+    });
+
+    it.each([['chat-messages'], ['messages; DROP TABLE x'], ['1messages'], ['a.b.c'], ['"quoted"'], ['x'.repeat(53)], [''], [42]])(
+      'refuses the table name %p',
+      (table) => {
+        expect(() => new PostgresStore({ pool: admin, table } as unknown as PostgresStoreOptions)).toThrow(
+          /^PostgresStore option `table` must be a table name like 'chatterbox_messages' or 'chat.messages'/,
+        );
+      },
+    );
+
+    it('refuses something that is not a pool, and suggests misspelt options', () => {
+      expect(() => new PostgresStore({ pool: {} as Pool })).toThrow(
+        new TypeError('PostgresStore option `pool` must be a pg.Pool, got an object'),
+      );
+      expect(() => new PostgresStore({ pool: admin, tableName: 'x' } as unknown as PostgresStoreOptions)).toThrow(
+        new TypeError('PostgresStore has no option `tableName`; did you mean `table`?'),
+      );
+    });
+  });
+
+  describe('open', () => {
+    it('creates the table, its indexes and the migrations record', async () => {
+      const store = await openStore();
+      const columns = await admin.query<{ column_name: string; data_type: string; is_nullable: string }>(
+        'SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position',
+        [store.table],
+      );
+      expect(columns.rows.map((row) => [row.column_name, row.data_type, row.is_nullable])).toEqual([
+        ['id', 'bigint', 'NO'],
+        ['room', 'text', 'NO'],
+        ['u', 'text', 'NO'],
+        ['m', 'text', 'NO'],
+        ['ts', 'bigint', 'NO'],
+        ['author_key', 'text', 'YES'],
+        ['cid', 'text', 'YES'],
+      ]);
+      const indexes = await admin.query<{ indexname: string }>(
+        'SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname',
+        [store.table],
+      );
+      expect(indexes.rows.map((row) => row.indexname)).toEqual([
+        `${store.table}_author_cid`,
+        `${store.table}_pkey`,
+        `${store.table}_room_id`,
+        `${store.table}_ts`,
+      ]);
+      const applied = await admin.query<{ version: number }>(`SELECT version FROM "${store.table}_migrations" ORDER BY version`);
+      expect(applied.rows.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.version));
+    });
+
+    it('lets several processes open a new table at once, migrating it once', async () => {
+      const table = freshTable();
+      const racing = Array.from({ length: 5 }, () => makeStore({ table }));
+      await Promise.all(racing.map((store) => store.open()));
+      const applied = await admin.query<{ count: string }>(`SELECT count(*) AS count FROM "${table}_migrations"`);
+      expect(Number(applied.rows[0]?.count)).toBe(POSTGRES_MIGRATIONS.length);
+      const ids = await Promise.all(racing.map((store, i) => store.append(draft(`from ${i}`))));
+      expect(new Set(ids.map((result) => result.message.id)).size).toBe(5);
+    });
+
+    it('works in another schema, and with a mixed-case name', async () => {
+      const schema = `chatterbox_schema_${RUN}`;
+      await admin.query(`CREATE SCHEMA "${schema}"`);
+      try {
+        const store = await openStore({ table: `${schema}.Messages` });
+        const { message } = await store.append(draft('in a schema'));
+        expect(await store.latest('', 10)).toStrictEqual([message]);
+        const found = await admin.query(`SELECT m FROM "${schema}"."Messages"`);
+        expect(found.rows).toEqual([{ m: 'in a schema' }]);
+        await store.close();
+      } finally {
+        await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+      }
+    });
+
+    it('rejects a table migrated by a newer version, saying what to do', async () => {
+      const store = await openStore();
+      await store.close();
+      await admin.query(`INSERT INTO "${store.table}_migrations" (version, description) VALUES (99, 'from the future')`);
+      const newer = makeStore({ table: store.table });
+      const error = await newer.open().then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(error).not.toBeInstanceOf(ChatError);
+      expect((error as Error).message).toBe(
+        `Chatterbox could not open its PostgreSQL message table ${store.table} on ${serverOf(POSTGRES_URL)}: its schema is version 99, migrated by a newer express-chatterbox (this one knows up to version ${POSTGRES_MIGRATIONS.length}); upgrade express-chatterbox or use another table.`,
+      );
+    });
+
+    it('rejects an unreachable server with STORE_UNAVAILABLE naming it, logs once, and retries on the next open()', async () => {
+      const logger = recordingLogger();
+      const store = new PostgresStore({ connectionString: urlVia('127.0.0.1', 1), logger, table: freshTable() });
+      stores.push(store);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const error = await store.open().then(
+          () => undefined,
+          (reason: unknown) => reason,
+        );
+        expect(error).toBeInstanceOf(ChatError);
+        expect((error as ChatError).code).toBe('STORE_UNAVAILABLE');
+        expect((error as ChatError).message).toMatch(
+          new RegExp(
+            `^Chatterbox could not reach PostgreSQL for its message table chatterbox_test_\\w+ on 127\\.0\\.0\\.1:1${DATABASE_PATH}: connect ECONNREFUSED 127\\.0\\.0\\.1:1\\. Is the server running and reachable\\? Calling open\\(\\) again retries\\.$`,
+          ),
+        );
+      }
+      expect(logger.error).toHaveBeenCalledTimes(1);
+      expect(logger.error.mock.calls[0]?.[1]).toMatchObject({ operation: 'open', code: 'ECONNREFUSED', server: `127.0.0.1:1${DATABASE_PATH}` });
+      await expect(store.latest('', 1)).rejects.toThrow('PostgresStore.latest() was called before open() resolved');
+    });
+  });
+
+  describe('ids', () => {
+    it('are JavaScript numbers', async () => {
+      const store = await openStore();
+      const { message } = await store.append(draft('x'));
+      const [read] = await store.latest('', 1);
+      expect(typeof message.id).toBe('number');
+      expect(typeof read?.id).toBe('number');
+      expect(typeof read?.ts).toBe('number');
+    });
+
+    it('become visible in id order across processes: a reader paging after(lastId) never skips one', async () => {
+      const table = freshTable();
+      const writers = await Promise.all([0, 1, 2].map(() => openStore({ table })));
+      const reader = await openStore({ table });
+      let writing = true;
+      let lastId = 0;
+      let polls = 0;
+      const seen: number[] = [];
+      const reading = (async () => {
+        for (;;) {
+          // Read once more after the writers finish, to collect the tail.
+          const finalRead = !writing;
+          const { messages, truncated } = await reader.after('', lastId, 10_000);
+          expect(truncated).toBe(false);
+          for (const message of messages) seen.push(message.id);
+          lastId = seen[seen.length - 1] ?? lastId;
+          polls += 1;
+          if (finalRead) return;
+        }
+      })();
+      // Each store inserts what arrives while its previous insert runs as one batch; a few appends
+      // in flight per store keep batches small, so that many transactions from the three stores
+      // overlap and the reader has many chances to poll between two of their commits.
+      const appended = (
+        await Promise.all(
+          writers.flatMap((writer, w) =>
+            Array.from({ length: 4 }, async (_, worker) => {
+              const results: AppendResult[] = [];
+              for (let i = 0; i < 50; i++) {
+                results.push(await writer.append(draft(`writer ${w}.${worker} message ${i}`, { u: `writer${w}` })));
+              }
+              return results;
+            }),
+          ),
+        )
+      ).flat();
+      writing = false;
+      await reading;
+      const all = await admin.query<{ id: string }>(`SELECT id FROM "${table}" WHERE room = '' ORDER BY id`);
+      const stored = all.rows.map((row) => Number(row.id));
+      expect(stored).toHaveLength(600);
+      expect(new Set(appended.map((result) => result.message.id))).toEqual(new Set(stored));
+      expect(seen).toEqual(stored);
+      // The reader must have raced the writers for the check to mean anything.
+      expect(polls).toBeGreaterThan(2);
+    });
+  });
+
+  describe('a pool passed in', () => {
+    it('is used, listened to, and neither ended nor left with a listener on close()', async () => {
+      const pool = new Pool({ connectionString: POSTGRES_URL, max: 2 });
+      try {
+        const listenersBefore = pool.listenerCount('error');
+        const store = await openStore({ pool });
+        expect(pool.listenerCount('error')).toBe(listenersBefore + 1);
+        const { message } = await store.append(draft('through the host pool'));
+        expect(await store.latest('', 1)).toStrictEqual([message]);
+        await store.close();
+        expect(pool.listenerCount('error')).toBe(listenersBefore);
+        expect(pool.ended).toBe(false);
+        await expect(pool.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+      } finally {
+        await pool.end();
+      }
+    });
+
+    it('survives an idle connection breaking, with no listener of the host', async () => {
+      const logger = recordingLogger();
+      const pool = new Pool({ connectionString: POSTGRES_URL, max: 1 });
+      try {
+        const store = await openStore({ pool, logger });
+        const pid = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const idleError = new Promise((resolve) => pool.once('error', resolve));
+        await admin.query('SELECT pg_terminate_backend($1)', [pid.rows[0]?.pid]);
+        await idleError;
+        expect(logger.error).toHaveBeenCalledTimes(1);
+        expect(logger.error.mock.calls[0]?.[1]).toMatchObject({ operation: 'idle connection', code: '57P01' });
+        // The pool replaces the connection by itself.
+        const { message } = await store.append(draft('after the break'));
+        expect(await store.latest('', 1)).toStrictEqual([message]);
+        expect(logger.warn).toHaveBeenCalledWith('PostgreSQL message store is available again', expect.any(Object));
+      } finally {
+        await pool.end();
+      }
+    });
+  });
+
+  describe('when the server goes away', () => {
+    it('rejects with STORE_UNAVAILABLE, logs once, and resumes when the server is back', async () => {
+      const target = new URL(POSTGRES_URL);
+      const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+      const port = await proxy.start();
+      const logger = recordingLogger();
+      try {
+        const store = await openStore({ connectionString: urlVia('127.0.0.1', port), logger });
+        const before = await store.append(draft('before the outage'));
+        await proxy.stop();
+        const secret = 'typed during the outage';
+        for (let i = 0; i < 3; i++) {
+          await expect(store.append(draft(secret))).rejects.toEqual(new ChatError('STORE_UNAVAILABLE'));
+        }
+        await expect(store.latest('', 10)).rejects.toEqual(new ChatError('STORE_UNAVAILABLE'));
+        await expect(store.after('', 0, 10)).rejects.toEqual(new ChatError('STORE_UNAVAILABLE'));
+        expect(logger.error).toHaveBeenCalledTimes(1);
+        expect(logger.error.mock.calls[0]?.[0]).toBe(
+          'PostgreSQL message store is unavailable; chat requests get STORE_UNAVAILABLE until it recovers',
+        );
+        expect(logger.warn).not.toHaveBeenCalled();
+
+        await proxy.start();
+        const after = await store.append(draft('after the outage'));
+        expect(after.message.id).toBeGreaterThan(before.message.id);
+        expect(await store.latest('', 10)).toStrictEqual([before.message, after.message]);
+        expect(logger.warn).toHaveBeenCalledTimes(1);
+        expect(logger.warn).toHaveBeenCalledWith('PostgreSQL message store is available again', {
+          table: store.table,
+          server: `127.0.0.1:${port}${DATABASE_PATH}`,
+        });
+        expect(logger.error).toHaveBeenCalledTimes(1);
+        expect(JSON.stringify([logger.error.mock.calls, logger.warn.mock.calls])).not.toContain(secret);
+      } finally {
+        await proxy.stop();
+      }
+    });
+  });
+
+  describe('retention', () => {
+    it('drops messages older than maxAgeDays and beyond maxMessages when it opens', async () => {
+      const writer = await openStore();
+      const now = Date.now();
+      await writer.append(draft('ten days old', { ts: now - 10 * DAY_MS }));
+      const kept: NewMessage[] = [];
+      for (let i = 0; i < 5; i++) kept.push(draft(`recent ${i}`, { ts: now - i }));
+      for (const message of kept) await writer.append(message);
+      await writer.close();
+      const store = await openStore({ table: writer.table, maxAgeDays: 7, maxMessages: 3 });
+      expect((await store.latest('', 10)).map((message) => message.m)).toEqual(['recent 2', 'recent 3', 'recent 4']);
+    });
+
+    it('never hands out an id twice, even after every message was dropped', async () => {
+      const first = await openStore({ maxMessages: 0 });
+      const { message } = await first.append(draft('gone at once'));
+      expect(await first.latest('', 10)).toEqual([]);
+      await first.close();
+      const second = await openStore({ table: first.table });
+      expect((await second.append(draft('next'))).message.id).toBeGreaterThan(message.id);
+    });
+  });
+
+  describe('input no SQL store can keep', () => {
+    it('is refused with a TypeError before any SQL runs, and the store keeps working', async () => {
+      const logger = recordingLogger();
+      const store = await openStore({ logger });
+      await expect(store.append(draft('nul \u0000 byte'))).rejects.toThrow(
+        new TypeError('PostgresStore.append(): `m` holds U+0000, which cannot be stored'),
+      );
+      await expect(store.append(draft('x', { room: 'lone \uDC00' }))).rejects.toThrow(
+        new TypeError('PostgresStore.append(): `room` holds a lone surrogate, which cannot be stored'),
+      );
+      await expect(store.before('', 1.5, 10)).rejects.toThrow(
+        new TypeError('PostgresStore.before(): `id` must be a message id (a whole number ≥ 0), got 1.5'),
+      );
+      expect(logger.error).not.toHaveBeenCalled();
+      const { message } = await store.append(draft('fine'));
+      expect(await store.latest('', 10)).toStrictEqual([message]);
+    });
+
+    it('rejects a call after close() as STORE_UNAVAILABLE', async () => {
+      const store = await openStore();
+      await store.close();
+      await expect(store.append(draft('late'))).rejects.toEqual(new ChatError('STORE_UNAVAILABLE'));
+    });
+  });
+});
