@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Server as SocketIOServer, type ServerOptions } from 'socket.io';
 import type { MessageStore } from './history/message-store';
 import { consoleLogger, type ChatLogger } from './logger';
+import { nearestName, showValue } from './util/suggest';
 
 /** Where messages are kept. */
 export type HistoryOption =
@@ -109,7 +110,7 @@ export function resolveOptions(options: ChatOptions | undefined): ResolvedOption
   const given: Record<string, unknown> = { ...(options ?? {}) };
   for (const key of Object.keys(given)) {
     if (!(OPTION_NAMES as readonly string[]).includes(key)) {
-      const suggestion = closestName(key, OPTION_NAMES);
+      const suggestion = nearestName(key, OPTION_NAMES);
       throw new ChatOptionError(
         'CHATTERBOX_UNKNOWN_OPTION',
         `unknown option "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
@@ -207,7 +208,7 @@ function checkLogger(value: unknown): ChatLogger {
 }
 
 function invalid(name: string, expected: string, value: unknown): ChatOptionError {
-  return new ChatOptionError('CHATTERBOX_INVALID_OPTION', `option "${name}" must be ${expected}; got ${describe(value)}`);
+  return new ChatOptionError('CHATTERBOX_INVALID_OPTION', `option "${name}" must be ${expected}; got ${showValue(value)}`);
 }
 
 /** Throws unless `value` is an http.Server or https.Server: the check of `attach(server)`. */
@@ -215,43 +216,6 @@ export function assertServer(value: unknown): asserts value is HttpServer | Http
   if (value instanceof HttpServer || value instanceof HttpsServer) return;
   throw new ChatOptionError(
     'CHATTERBOX_INVALID_OPTION',
-    `attach(server) needs an http.Server or https.Server (the one your app listens on); got ${describe(value)}`,
+    `attach(server) needs an http.Server or https.Server (the one your app listens on); got ${showValue(value)}`,
   );
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'symbol') return value.toString();
-  if (typeof value === 'bigint') return `${value}n`;
-  return typeof value === 'function' ? 'a function' : `${value as number | boolean | bigint | undefined}`;
-}
-
-/** The option name closest to a misspelt one, if any is close enough to be a typo. */
-function closestName(key: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
-  for (const name of names) {
-    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -190,7 +190,7 @@ export class SqliteStore implements MessageStore {
       result = work(statements);
     } catch (error) {
       // Only SQLite's own errors mean the database failed; anything else is a bug to surface as is.
-      if (!(error instanceof Database.SqliteError)) throw error;
+      if (!isSqliteError(error)) throw error;
       throw this.outage.failed(operation, error);
     }
     this.outage.succeeded();
@@ -274,4 +274,17 @@ function openError(file: string, error: unknown): Error {
     fix = ' Check that the process may read and write the file and its folder.';
   }
   return new Error(`Chatterbox could not open its SQLite message store ${file}: ${cause}.${fix}`, { cause: error });
+}
+
+/**
+ * True for an error raised by SQLite. Checked by name and code, not `instanceof`: the native addon
+ * keeps the first SqliteError class it was given, so a second copy of the JS module (a test
+ * runner's fresh module registry, a bundler) would see its errors fail `instanceof`.
+ */
+function isSqliteError(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof Error &&
+    error.name === 'SqliteError' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
 }

@@ -183,7 +183,7 @@ describe('SqliteStore', () => {
       expect((error as Error).message).toBe(
         `Chatterbox could not open its SQLite message store ${file}: file is not a database. Restore it from a backup, or move it aside to start with an empty history.`,
       );
-      expect((error as Error).cause).toBeInstanceOf(Database.SqliteError);
+      expect((error as Error).cause).toMatchObject({ name: 'SqliteError', code: 'SQLITE_NOTADB' });
       expect(readFileSync(file, 'utf8')).toBe('these are notes, not a database\n'.repeat(200));
     });
 

@@ -1,4 +1,7 @@
 /** Checks the options both SQL stores share, once at construction, with errors that say the fix. */
+import { nearestName, showValue } from '../../util/suggest';
+
+export { showValue };
 
 /** How much history a SQL store keeps; both bounds apply. */
 export interface RetentionOptions {
@@ -58,45 +61,4 @@ export function resolveRetention(store: string, options: RetentionOptions): Rete
     // than they were told to.
     pruneEvery: Math.min(500, Math.max(1, Math.floor(maxMessages / 10))),
   };
-}
-
-/** Shows a bad option value in an error message. */
-export function showValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
-}
-
-/** The known name `key` most likely meant: one it contains (`filename`), else the closest by edit distance. */
-function nearestName(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  if (lower.length >= 3) {
-    const related = known.find((name) => lower.includes(name.toLowerCase()) || name.toLowerCase().includes(lower));
-    if (related !== undefined) return related;
-  }
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const name of known) {
-    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
-    if (distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance, with one row kept. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
