@@ -1,0 +1,626 @@
+#!/usr/bin/env node
+/**
+ * The chat benchmark (issue #7): Chatterbox against a plain Socket.IO broadcast server (the floor
+ * of what Socket.IO costs) and a raw `ws` broadcast server (the limit of Node here), each in its
+ * own process on core 0, loaded by bare `ws` clients from a generator process on core 1.
+ *
+ *   node bench/run.mjs [--quick | --full] [--reps 3] [--json results.json]
+ *                      [--chat-options '{"rateLimit":false}'] [--readers-log-in] [--verbose]
+ *
+ * Build first: `npm run build:lib` (the Chatterbox server imports dist/).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { killAllChildren, killChild, pinSelf, probeEnvironment, spawnNode } from './chat-load/children.mjs';
+import { coreTicks, coreUse } from './chat-load/proc-cpu.mjs';
+import { renderTable, short } from './chat-load/report.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DIST_ENTRY = path.join(here, '..', 'dist', 'index.js');
+const GENERATOR_SCRIPT = path.join(here, 'chat-load', 'load-generator.mjs');
+const SERVER_SCRIPTS = {
+  chatterbox: path.join(here, 'chat-load', 'servers', 'chatterbox.mjs'),
+  socketio: path.join(here, 'chat-load', 'servers', 'socketio-floor.mjs'),
+  ws: path.join(here, 'chat-load', 'servers', 'raw-ws.mjs'),
+};
+const SERVER_CORE = 0;
+const GENERATOR_CORE = 1;
+
+/** The two modes; every duration in milliseconds, rates in messages per second (all senders together). */
+const MODES = {
+  quick: {
+    budgetMs: 105_000,
+    reps: 3,
+    fanoutSizes: [100, 1000],
+    senders: 4,
+    rate: 20,
+    msgBytes: 64,
+    warmupMs: 200,
+    windowMs: 800,
+    drainMs: 800,
+    saturation: { readers: 1000, startRate: 25, minRate: 5, factor: 2, stepMs: 500, drainMs: 500, p99LimitMs: 500, minKeptUp: 0.8, maxSteps: 5, refine: true },
+    stormSizes: [300],
+    stormTimeoutMs: 20_000,
+  },
+  full: {
+    budgetMs: 570_000,
+    reps: 3,
+    fanoutSizes: [100, 1000, 5000],
+    senders: 4,
+    // 20 msg/s to 5,000 readers is 100k deliveries/s: more than one core can write with Socket.IO.
+    rate: 10,
+    msgBytes: 64,
+    warmupMs: 500,
+    windowMs: 2000,
+    drainMs: 1500,
+    saturation: { readers: 1000, startRate: 25, minRate: 5, factor: 1.5, stepMs: 1500, drainMs: 1000, p99LimitMs: 500, minKeptUp: 0.8, maxSteps: 9, refine: true },
+    stormSizes: [1000],
+    stormTimeoutMs: 60_000,
+  },
+};
+
+/** Who is measured; the two Chatterbox rows share one server and differ only in the clients' `batch` flag. */
+const TARGETS = [
+  { key: 'chatterbox', label: 'Chatterbox', server: 'chatterbox', batch: false, readyOn: 'session' },
+  { key: 'chatterbox-batch', label: 'Chatterbox batch:true', server: 'chatterbox', batch: true, readyOn: 'session' },
+  { key: 'socketio', label: 'Socket.IO floor', server: 'socketio', batch: false, readyOn: 'connect' },
+  { key: 'ws', label: 'raw ws', server: 'ws', batch: false, readyOn: 'connect' },
+];
+const FLOOR = 'socketio';
+const LIMIT = 'ws';
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    full: { type: 'boolean' },
+    reps: { type: 'string' },
+    json: { type: 'string' },
+    'chat-options': { type: 'string' },
+    'readers-log-in': { type: 'boolean' },
+    only: { type: 'string' },
+    verbose: { type: 'boolean', short: 'v' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (flags.help) {
+  process.stdout.write(
+    'usage: node bench/run.mjs [--quick (default) | --full] [--reps N] [--json FILE]\n' +
+      "                          [--chat-options '<JSON merged into createChatMiddleware options>']\n" +
+      '                          [--readers-log-in] [--only chatterbox,chatterbox-batch,socketio,ws] [--verbose]\n',
+  );
+  process.exit(0);
+}
+if (flags.quick && flags.full) fail('choose one of --quick and --full');
+const modeName = flags.full ? 'full' : 'quick';
+const mode = { ...MODES[modeName] };
+if (flags.reps !== undefined) {
+  mode.reps = Number(flags.reps);
+  if (!Number.isInteger(mode.reps) || mode.reps < 1) fail(`--reps must be a whole number ≥ 1; got ${flags.reps}`);
+}
+const chatOptions = flags['chat-options'] ?? '{}';
+try {
+  JSON.parse(chatOptions);
+} catch {
+  fail(`--chat-options must be JSON; got ${chatOptions}`);
+}
+const targets = flags.only === undefined ? TARGETS : TARGETS.filter((t) => flags.only.split(',').includes(t.key));
+if (targets.length === 0) fail(`--only takes a comma-separated list of ${TARGETS.map((t) => t.key).join(', ')}; got ${flags.only}`);
+if (!existsSync(DIST_ENTRY)) fail('dist/index.js is missing: run `npm run build:lib` first');
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(1);
+}
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const verbose = (line) => flags.verbose && log(line);
+
+// ---------------------------------------------------------------------------------------------
+// Environment, limits, cleanup
+
+const env = probeEnvironment();
+const notes = [];
+const startedAt = Date.now();
+const deadline = startedAt + mode.budgetMs;
+const nofile = Math.min(env.hardNofile, 65536);
+const fdHeadroom = 256;
+if (!env.pinning) {
+  notes.push(
+    env.taskset
+      ? `only ${env.cores} core(s): server and generator are not pinned apart, so they compete for CPU`
+      : '`taskset` is unavailable: server and generator are not pinned to separate cores',
+  );
+}
+if (nofile < 65536) notes.push(`open files limited to ${nofile} (hard limit); children run with ulimit -n ${nofile}`);
+for (const key of ['fanoutSizes', 'stormSizes']) {
+  const fitting = mode[key].filter((n) => n + mode.senders + fdHeadroom <= nofile);
+  if (fitting.length < mode[key].length) {
+    notes.push(`skipped ${key} ${mode[key].filter((n) => !fitting.includes(n)).join(', ')}: more than the open-files limit (${nofile}) allows`);
+  }
+  mode[key] = fitting;
+}
+if (mode.saturation.readers + mode.senders + fdHeadroom > nofile) mode.saturation = null;
+if (mode.saturation && !mode.fanoutSizes.includes(mode.saturation.readers)) {
+  mode.fanoutSizes = [...mode.fanoutSizes, mode.saturation.readers].sort((a, b) => a - b);
+}
+
+let finished = false;
+process.on('exit', () => killAllChildren());
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    log(`\nbench: ${signal}: stopping`);
+    killAllChildren();
+    if (!finished) printReport(true);
+    process.exit(130);
+  });
+}
+// Stops by itself whatever happens: a hung run cannot keep it (or its children) alive.
+const hardStop = setTimeout(() => {
+  log('bench: time limit passed: printing what was measured and stopping');
+  killAllChildren();
+  printReport(true);
+  process.exit(2);
+}, mode.budgetMs + 10_000);
+hardStop.unref();
+
+if (env.pinning && !pinSelf(GENERATOR_CORE)) notes.push('could not pin the runner itself to the generator core');
+
+// ---------------------------------------------------------------------------------------------
+// Children
+
+/** Starts a server child and resolves once it prints READY. */
+function startServer(kind) {
+  const child = spawnNode(['--expose-gc', SERVER_SCRIPTS[kind]], {
+    core: env.pinning ? SERVER_CORE : null,
+    nofile,
+    env: { BENCH_CHAT_OPTIONS: chatOptions, NODE_ENV: 'production', DEBUG: '' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderrLines = 0;
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text) => {
+    for (const line of text.split('\n').filter(Boolean)) {
+      if (stderrLines++ < 20) log(`[${kind} server] ${line}`);
+      else if (stderrLines === 22) log(`[${kind} server] … (more output hidden)`);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`the ${kind} server did not start within 20 s`)), 20_000);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text) => {
+      buffered += text;
+      const match = /READY (\d+) (\S+)/.exec(buffered);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ kind, child, pid: child.pid, port: Number(match[1]), note: match[2] });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${kind} server exited (${signal ?? code}) before it was ready`));
+    });
+  });
+}
+
+async function stopServer(server) {
+  await killChild(server.child);
+}
+
+/** Reads a server's memory after a full GC. */
+async function serverMemory(server) {
+  const response = await fetch(`http://127.0.0.1:${server.port}/__bench/memory`);
+  if (!response.ok) throw new Error(`memory endpoint answered ${response.status}`);
+  return response.json();
+}
+
+/** Starts the generator child; `request(command)` resolves with its answer. */
+function startGenerator() {
+  const child = spawnNode(['--expose-gc', GENERATOR_SCRIPT], {
+    core: env.pinning ? GENERATOR_CORE : null,
+    nofile,
+    env: { BENCH_CLK_TCK: String(env.clkTck) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map();
+  let nextId = 1;
+  let started;
+  const ready = new Promise((resolve, reject) => {
+    started = { resolve, reject };
+  });
+  child.on('message', (message) => {
+    if (message.ready) {
+      started.resolve();
+      return;
+    }
+    const entry = pending.get(message.id);
+    if (!entry) return;
+    pending.delete(message.id);
+    if (message.ok) entry.resolve(message.result);
+    else entry.reject(new Error(message.error));
+  });
+  child.once('exit', (code, signal) => {
+    const error = new Error(`the load generator exited (${signal ?? code})`);
+    started.reject(error);
+    for (const entry of pending.values()) entry.reject(error);
+    pending.clear();
+  });
+  return {
+    child,
+    ready,
+    request(command) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ ...command, id });
+      });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording
+
+/** samples.get(rowKey).get(targetKey) → one value per repetition. */
+const samples = new Map();
+const raw = [];
+const stopReasons = new Map();
+const historyNotes = new Map();
+/** Runs left out to stay within the time budget. */
+let skipped = 0;
+/** The highest passing saturation rate of each target so far. */
+const bestRates = new Map();
+/** The most CPU that processes other than ours took on the server core during a measurement. */
+let maxOtherLoad = 0;
+
+function record(rowKey, targetKey, value) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return;
+  if (!samples.has(rowKey)) samples.set(rowKey, new Map());
+  const byTarget = samples.get(rowKey);
+  if (!byTarget.has(targetKey)) byTarget.set(targetKey, []);
+  byTarget.get(targetKey).push(value);
+}
+
+function recordFanout(target, result) {
+  for (const { readers, connectMs, fixed: f, saturation: sat } of result.sizes) {
+    const row = (name) => `fan.${readers}.${name}`;
+    record(row('delivered'), target.key, f.deliveredPerSec);
+    record(row('loss'), target.key, (100 * f.lost) / f.expected);
+    record(row('p50'), target.key, f.p50);
+    record(row('p99'), target.key, f.p99);
+    record(row('max'), target.key, f.max);
+    record(row('srv'), target.key, f.serverCpu?.total);
+    record(row('srvSys'), target.key, f.serverCpu?.system);
+    record(row('usPerDelivery'), target.key, f.serverUsPerDelivery);
+    record(row('gen'), target.key, f.generatorCpu?.total);
+    if (env.pinning && f.serverCore && f.serverCpu) {
+      const other = Math.max(0, f.serverCore.busy - f.serverCpu.total);
+      record(row('other'), target.key, other);
+      maxOtherLoad = Math.max(maxOtherLoad, other);
+    }
+    record(row('connect'), target.key, connectMs);
+    if (sat) recordSaturation(target, sat);
+  }
+  if (result.refused > 0) notes.push(`${target.label}: ${result.refused} messages refused (${JSON.stringify(result.refusals)}): raise the limit through --chat-options`);
+  if (result.unexpectedCloses > 0) notes.push(`${target.label}: ${result.unexpectedCloses} connections closed unexpectedly`);
+  if (result.reordered > 0) notes.push(`${target.label}: ${result.reordered} messages arrived out of order or twice`);
+}
+
+function recordSaturation(target, sat) {
+  const best = sat.best;
+  if (best) bestRates.set(target.key, best.rate);
+  record('sat.best', target.key, best?.deliveredPerSec ?? 0);
+  record('sat.rate', target.key, best?.rate);
+  record('sat.p99', target.key, best?.p99);
+  record('sat.srv', target.key, best?.serverCpu?.total);
+  record('sat.gen', target.key, best?.generatorCpu?.total);
+  const failed = sat.steps.find((step) => !step.pass);
+  const bound = failed ? bottleneck(failed) : '';
+  const reason = failed
+    ? `${sat.stopReason} at ${failed.rate} msg/s (server ${short(failed.serverCpu?.total)} % CPU, generator ${short(failed.generatorCpu?.total)} %${bound})`
+    : sat.stopReason;
+  if (!stopReasons.has(target.key)) stopReasons.set(target.key, []);
+  stopReasons.get(target.key).push(reason);
+}
+
+/** Which side ran out of CPU at a failing step, as a note. */
+function bottleneck(step) {
+  const server = step.serverCpu?.total ?? 0;
+  const generator = step.generatorCpu?.total ?? 0;
+  if (generator >= 85 && generator >= server) return ': generator-bound, so a lower bound for this server';
+  if (server >= 85) return ': server-bound';
+  if (env.pinning && step.serverCore && step.serverCore.busy - server > 15) return ': other processes took the server core';
+  return '';
+}
+
+function recordStorm(target, clients, result, before, after) {
+  const row = (name) => `storm.${clients}.${name}`;
+  const kinds = result.kinds;
+  const presence = ['enter', 'users', 'exit'].map((k) => kinds[k] ?? { frames: 0, bytes: 0 });
+  if (!result.timedOut && result.failed === 0) {
+    record(row('ready'), target.key, result.allReadyMs);
+    record(row('quiet'), target.key, result.quietMs);
+  } else {
+    notes.push(`${target.label}: join storm of ${clients}: ${result.ready} ready, ${result.failed} failed${result.timedOut ? ', timed out' : ''} ${result.failures.join('; ')}`);
+  }
+  record(row('frames'), target.key, result.frames);
+  record(row('bytes'), target.key, result.bytes / 1e6);
+  record(row('presenceFrames'), target.key, presence.reduce((sum, k) => sum + k.frames, 0));
+  record(row('presenceBytes'), target.key, presence.reduce((sum, k) => sum + k.bytes, 0) / 1e6);
+  record(row('srvCpu'), target.key, result.serverCpuMs ? result.serverCpuMs.user + result.serverCpuMs.system : null);
+  record(row('genCpu'), target.key, result.generatorCpuMs ? result.generatorCpuMs.user + result.generatorCpuMs.system : null);
+  if (before && after) {
+    record(`mem.${clients}.heap`, target.key, (after.heapUsed - before.heapUsed) / clients / 1024);
+    record(`mem.${clients}.rss`, target.key, (after.rss - before.rss) / clients / 1024);
+  }
+}
+
+function tableRows() {
+  const rows = [];
+  const fixed = `${mode.rate} msg/s from ${mode.senders} senders`;
+  for (const n of mode.fanoutSizes) {
+    const section = `Fan-out, ${n} readers, ${fixed}`;
+    rows.push(
+      { section, key: `fan.${n}.delivered`, label: 'delivered msgs/s' },
+      { section, key: `fan.${n}.loss`, label: 'loss %', ratio: false },
+      { section, key: `fan.${n}.p50`, label: 'latency p50 ms' },
+      { section, key: `fan.${n}.p99`, label: 'latency p99 ms' },
+      { section, key: `fan.${n}.max`, label: 'latency max ms' },
+      { section, key: `fan.${n}.srv`, label: 'server CPU % (user+sys)' },
+      { section, key: `fan.${n}.srvSys`, label: '… of which sys %' },
+      { section, key: `fan.${n}.usPerDelivery`, label: 'server CPU µs per delivery' },
+      { section, key: `fan.${n}.gen`, label: 'generator CPU %' },
+      { section, key: `fan.${n}.other`, label: 'other processes on the server core %', ratio: false },
+      { section, key: `fan.${n}.connect`, label: 'connect all readers ms' },
+    );
+  }
+  if (mode.saturation) {
+    const s = mode.saturation;
+    const section =
+      `Saturation, ${s.readers} readers (rate ×${s.factor} per ${s.stepMs / 1000} s step until p99 > ${s.p99LimitMs} ms, ` +
+      `any loss, or deliveries below ${s.minKeptUp * 100} % of the offered rate)`;
+    rows.push(
+      { section, key: 'sat.best', label: 'max sustained delivered msgs/s' },
+      { section, key: 'sat.rate', label: '… at input msgs/s' },
+      { section, key: 'sat.p99', label: '… latency p99 ms' },
+      { section, key: 'sat.srv', label: '… server CPU %' },
+      { section, key: 'sat.gen', label: '… generator CPU %' },
+    );
+  }
+  for (const n of mode.stormSizes) {
+    const section = `Join storm, ${n} clients connect and log in at once`;
+    rows.push(
+      { section, key: `storm.${n}.ready`, label: 'until all acked (session / connect) ms' },
+      { section, key: `storm.${n}.frames`, label: 'frames received, all clients' },
+      { section, key: `storm.${n}.bytes`, label: 'MB received, all clients' },
+      { section, key: `storm.${n}.presenceFrames`, label: 'presence frames (enter/users/exit)', ratio: false },
+      { section, key: `storm.${n}.presenceBytes`, label: 'presence MB', ratio: false },
+      { section, key: `storm.${n}.srvCpu`, label: 'server CPU ms' },
+      { section, key: `storm.${n}.genCpu`, label: 'generator CPU ms' },
+    );
+    const memSection = `Memory, ${n} idle logged-in clients (after GC, minus an empty server)`;
+    rows.push(
+      { section: memSection, key: `mem.${n}.heap`, label: 'heap KB per connection' },
+      { section: memSection, key: `mem.${n}.rss`, label: 'RSS KB per connection' },
+    );
+  }
+  return rows;
+}
+
+function printReport(partial) {
+  finished = true;
+  const elapsed = ((Date.now() - startedAt) / 1000).toFixed(0);
+  const out = [];
+  out.push('');
+  const reps = skipped > 0 || partial ? `up to ${mode.reps} repetitions (see the notes)` : `${mode.reps} repetitions`;
+  out.push(`## Chat benchmark (${modeName}${partial ? ', PARTIAL' : ''}): medians (min–max) of ${reps}, ${elapsed} s`);
+  out.push('');
+  out.push(
+    `Node ${env.node}, ${env.cpuModel}, ${env.cores} cores; servers ${env.pinning ? `pinned to core ${SERVER_CORE}` : 'unpinned'}, ` +
+      `generator ${env.pinning ? `pinned to core ${GENERATOR_CORE}` : 'unpinned'}; ${mode.msgBytes}-byte messages; ` +
+      `CPU % is of one core, from /proc/<pid>/stat (server) and process.cpuUsage (generator).`,
+  );
+  const history = [...historyNotes.values()][0];
+  if (history) out.push(`Chatterbox history: ${history.startsWith('memory') ? `{ memory: true } — SQLite option unusable: ${history.replace(/^memory\(sqlite_unavailable:/, '').replace(/\)$/, '').replace(/_/g, ' ')}` : `{ sqlite: <tmp file> }`}.`);
+  out.push('');
+  out.push(renderTable(tableRows(), targets, samples, FLOOR, LIMIT));
+  out.push('');
+  for (const target of targets) {
+    const reasons = stopReasons.get(target.key);
+    if (reasons) out.push(`- Saturation of ${target.label} stopped on: ${reasons.join('; ')}.`);
+  }
+  for (const note of [...new Set(notes)]) out.push(`- ${note}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (flags.json) {
+    writeFileSync(flags.json, JSON.stringify({ mode: modeName, config: mode, env, notes, raw }, null, 2));
+    log(`bench: raw results written to ${flags.json}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+/** How long each kind of run took last time, to skip what no longer fits in the budget. */
+const lastDuration = new Map();
+
+function fits(kind) {
+  const expected = lastDuration.get(kind) ?? 0;
+  return Date.now() + expected <= deadline;
+}
+
+async function timed(kind, body) {
+  const t0 = Date.now();
+  const result = await body();
+  lastDuration.set(kind, Math.max(lastDuration.get(kind) ?? 0, Date.now() - t0));
+  verbose(`      (${kind} took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+async function main() {
+  log(
+    `bench: ${modeName} mode, ${mode.reps} repetitions, budget ${mode.budgetMs / 1000} s; ` +
+      `${env.pinning ? `servers on core ${SERVER_CORE}, generator on core ${GENERATOR_CORE}` : 'no pinning'}; ulimit -n ${nofile}`,
+  );
+  // Other work on the machine skews every figure: measure it before starting, and say so.
+  const idle0 = coreTicks();
+  await sleep(1000);
+  const idle1 = coreTicks();
+  const busyBefore = [SERVER_CORE, GENERATOR_CORE].map((core) => coreUse(idle0, idle1, core)?.busy ?? 0);
+  if (busyBefore.some((busy) => busy > 10)) {
+    notes.push(
+      `the machine was busy before the benchmark started (core ${SERVER_CORE} ${short(busyBefore[0])} %, core ${GENERATOR_CORE} ${short(busyBefore[1])} %): ` +
+        'absolute figures are pessimistic and noisy; ratios measured alternately are less affected',
+    );
+  }
+  log(`bench: background load core ${SERVER_CORE} ${short(busyBefore[0])} %, core ${GENERATOR_CORE} ${short(busyBefore[1])} %`);
+
+  const generator = startGenerator();
+  await generator.ready;
+
+  // Long-lived servers for fan-out and saturation: warm, and idle while another is measured.
+  const servers = {};
+  for (const kind of new Set(targets.map((t) => t.server))) servers[kind] = await startServer(kind);
+  if (servers.chatterbox) historyNotes.set('chatterbox', servers.chatterbox.note);
+  const allPids = Object.values(servers).map((s) => s.pid);
+  log(`bench: servers up (${Object.values(servers).map((s) => `${s.kind} pid ${s.pid} :${s.port}`).join(', ')}); Chatterbox history ${servers.chatterbox.note}`);
+
+  for (let rep = 0; rep < mode.reps; rep++) {
+    // Alternate the servers, starting each repetition one further along.
+    const order = targets.map((_, i) => targets[(i + rep) % targets.length]);
+    for (const target of order) {
+      if (servers[target.server].child.exitCode !== null || servers[target.server].child.signalCode !== null) {
+        notes.push(`the ${target.server} server died during repetition ${rep + 1} and was restarted`);
+        servers[target.server] = await startServer(target.server);
+        allPids.splice(0, allPids.length, ...Object.values(servers).map((s) => s.pid));
+      }
+      const server = servers[target.server];
+      if (mode.fanoutSizes.length === 0) continue;
+      const kind = `fanout-${target.server}`;
+      if (!fits(kind)) {
+        skipped++;
+        continue;
+      }
+      let saturation = mode.saturation;
+      if (saturation && bestRates.has(target.key)) {
+        // Later repetitions start at the best rate so far instead of climbing from the bottom again.
+        saturation = { ...saturation, startRate: bestRates.get(target.key) };
+      }
+      try {
+        const result = await timed(kind, () =>
+          generator.request({
+            type: 'fanout',
+            port: server.port,
+            serverPid: server.pid,
+            quietPids: allPids,
+            serverCore: SERVER_CORE,
+            generatorCore: GENERATOR_CORE,
+            sizes: mode.fanoutSizes,
+            senders: mode.senders,
+            rate: mode.rate,
+            msgBytes: mode.msgBytes,
+            warmupMs: mode.warmupMs,
+            windowMs: mode.windowMs,
+            drainMs: mode.drainMs,
+            batch: target.batch,
+            readyOn: target.readyOn,
+            readersLogIn: Boolean(flags['readers-log-in']),
+            connectConcurrency: 250,
+            connectTimeoutMs: 30_000,
+            saturation,
+            deadline,
+          }),
+        );
+        raw.push({ rep, target: target.key, scenario: 'fanout', result });
+        recordFanout(target, result);
+        for (const size of result.sizes) {
+          const f = size.fixed;
+          log(
+            `[${rep + 1}/${mode.reps}] ${target.label.padEnd(21)} fan-out ${String(size.readers).padStart(5)}: ` +
+              `${short(f.deliveredPerSec)}/s loss ${f.lost} p50 ${short(f.p50)} p99 ${short(f.p99)} max ${short(f.max)} ms, ` +
+              `server ${short(f.serverCpu?.total)} % gen ${short(f.generatorCpu?.total)} %` +
+              (size.saturation
+                ? `; saturation ${short(size.saturation.best?.deliveredPerSec ?? 0)}/s at ${size.saturation.best?.rate ?? '–'} msg/s (${size.saturation.stopReason})`
+                : ''),
+          );
+          for (const step of size.saturation?.steps ?? []) {
+            verbose(
+              `      step ${step.rate} msg/s: ${short(step.deliveredPerSec)}/s lost ${step.lost} p99 ${short(step.p99)} ms ` +
+                `server ${short(step.serverCpu?.total)} % gen ${short(step.generatorCpu?.total)} % ` +
+                `server core busy ${short(step.serverCore?.busy)} % kept up ${short(100 * step.keptUp)} % ${step.pass ? 'pass' : 'FAIL'}`,
+            );
+          }
+        }
+      } catch (error) {
+        notes.push(`${target.label}: fan-out failed in repetition ${rep + 1}: ${String(error.message).split('\n')[0]}`);
+        log(`[${rep + 1}/${mode.reps}] ${target.label} fan-out FAILED: ${error.message}`);
+      }
+    }
+
+    // Join storms and idle memory, each on a fresh server: presence and the heap start empty.
+    for (const target of order) {
+      for (const clients of mode.stormSizes) {
+        const kind = `storm-${target.server}-${clients}`;
+        if (!fits(kind)) {
+          skipped++;
+          continue;
+        }
+        let server;
+        try {
+          await timed(kind, async () => {
+            server = await startServer(target.server);
+            await sleep(100);
+            const before = await serverMemory(server);
+            const result = await generator.request({
+              type: 'storm',
+              port: server.port,
+              serverPid: server.pid,
+              clients,
+              batch: target.batch,
+              readyOn: target.readyOn,
+              quietMs: 300,
+              timeoutMs: mode.stormTimeoutMs,
+            });
+            const after = await serverMemory(server);
+            raw.push({ rep, target: target.key, scenario: 'storm', clients, result, memory: { before, after } });
+            recordStorm(target, clients, result, before, after);
+            log(
+              `[${rep + 1}/${mode.reps}] ${target.label.padEnd(21)} join storm ${clients}: all acked in ${short(result.allReadyMs)} ms, ` +
+                `quiet at ${short(result.quietMs)} ms, ${short(result.frames)} frames ${short(result.bytes / 1e6)} MB; ` +
+                `heap +${short((after.heapUsed - before.heapUsed) / clients / 1024)} KB/conn`,
+            );
+          });
+        } catch (error) {
+          notes.push(`${target.label}: join storm ${clients} failed in repetition ${rep + 1}: ${String(error.message).split('\n')[0]}`);
+          log(`[${rep + 1}/${mode.reps}] ${target.label} join storm ${clients} FAILED: ${error.message}`);
+        } finally {
+          // The server goes first, so that closing the clients is no flood of `exit` broadcasts.
+          if (server) await stopServer(server);
+          await generator.request({ type: 'close' }).catch(() => undefined);
+        }
+      }
+    }
+  }
+  if (maxOtherLoad > 10) notes.push(`other processes took up to ${short(maxOtherLoad)} % of the server core during measurements (row "other processes on the server core")`);
+  if (skipped > 0) notes.push(`${skipped} runs skipped to stay within the ${mode.budgetMs / 1000} s budget`);
+
+  for (const server of Object.values(servers)) await stopServer(server);
+  generator.child.disconnect();
+  await killChild(generator.child);
+  clearTimeout(hardStop);
+  printReport(false);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    log(`bench: ${error.stack ?? error}`);
+    killAllChildren();
+    process.exit(1);
+  },
+);
