@@ -29,8 +29,11 @@ export interface TestCluster {
   cleanup(): Promise<void>;
 }
 
-/** Creates a cluster of `count` nodes over `redisUrl` with a fresh prefix and PostgreSQL table. */
-export async function startCluster(count: number, redisUrl: string): Promise<TestCluster> {
+/**
+ * Creates a cluster of `count` nodes over `redisUrl` with a fresh prefix and PostgreSQL table;
+ * `nodeRedisUrls[i]`, when given, is the way node i reaches that same Redis (e.g. through a proxy).
+ */
+export async function startCluster(count: number, redisUrl: string, nodeRedisUrls: string[] = []): Promise<TestCluster> {
   const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
   const prefix = `chatterbox-test:${id}:`;
   const table = `cluster_test_${id}`;
@@ -38,7 +41,7 @@ export async function startCluster(count: number, redisUrl: string): Promise<Tes
   const sockets: TestSocket[] = [];
   const addNode = async () => {
     const node = await startChildServer(
-      { cluster: { redis: redisUrl, keyPrefix: prefix, heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS } },
+      { cluster: { redis: nodeRedisUrls[nodes.length] ?? redisUrl, keyPrefix: prefix, heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS } },
       { CHAT_POSTGRES_URL: POSTGRES_URL, CHAT_POSTGRES_TABLE: table },
     );
     nodes.push(node);
