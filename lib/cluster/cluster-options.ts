@@ -41,7 +41,10 @@ export function checkCluster(
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!CLUSTER_KEYS.includes(key)) throw fail(`cluster.${key}`, `one of ${CLUSTER_KEYS.join(', ')} (unknown key)`, record[key]);
+    if (!CLUSTER_KEYS.includes(key)) {
+      const near = CLUSTER_KEYS.find((name) => name.toLowerCase().startsWith(key.toLowerCase().slice(0, 4)));
+      throw fail(`cluster.${key}`, `left out: it is not a cluster option${near ? ` (did you mean "${near}"?)` : ''}; known: ${CLUSTER_KEYS.join(', ')}`, record[key]);
+    }
   }
   const redis = record.redis;
   const isClient = typeof redis === 'object' && redis !== null && typeof (redis as { duplicate?: unknown }).duplicate === 'function';

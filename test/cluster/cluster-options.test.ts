@@ -8,7 +8,7 @@ describe('cluster option', () => {
     ['a string', 'redis://127.0.0.1:6379', 'option "cluster" must be'],
     ['no redis', {}, 'option "cluster.redis" must be'],
     ['an http URL', { redis: 'http://127.0.0.1:6379' }, 'option "cluster.redis" must be'],
-    ['an unknown key', { redis: 'redis://x', heartbeat: 100 }, 'option "cluster.heartbeat" must be'],
+    ['an unknown key', { redis: 'redis://x', heartbeat: 100 }, 'option "cluster.heartbeat" must be left out: it is not a cluster option (did you mean "heartbeatMs"?)'],
     ['an empty keyPrefix', { redis: 'redis://x', keyPrefix: '' }, 'option "cluster.keyPrefix" must be'],
     ['a keyPrefix with braces', { redis: 'redis://x', keyPrefix: 'a{b}' }, 'option "cluster.keyPrefix" must be'],
     ['a fractional heartbeatMs', { redis: 'redis://x', heartbeatMs: 10.5 }, 'option "cluster.heartbeatMs" must be'],
