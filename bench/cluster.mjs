@@ -1,7 +1,7 @@
 // Benchmark: one chat on 1 process vs 2 processes over Redis, history in PostgreSQL, readers split
 // across the processes. A raw `ws` load generator speaks Engine.IO v4 / Socket.IO v5 so that the
 // clients cost little. Prints delivered messages/s and latency percentiles; runs under 2 minutes.
-// Usage: npm run build && node bench/cluster.mjs   (REDIS_URL, DATABASE_URL, READERS, WRITERS, SECONDS)
+// Usage: npm run bench:cluster   (env: REDIS_URL, DATABASE_URL, READERS, WRITERS, WINDOW, SECONDS, RATE, HISTORY)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -18,6 +18,9 @@ const READERS = Number(process.env.READERS ?? 200);
 const WRITERS = Number(process.env.WRITERS ?? 4);
 const WINDOW = Number(process.env.WINDOW ?? 4); // unacked messages in flight per writer
 const SECONDS = Number(process.env.SECONDS ?? 8);
+// Two loads: as fast as acks come (throughput), and a fixed 40 messages/s in all (latency without
+// queueing, under PostgreSQL's commit rate). RATE=n runs only the fixed load n; RATE=max only the first.
+const RATES = process.env.RATE === undefined ? [undefined, 40] : [process.env.RATE === 'max' ? undefined : Number(process.env.RATE)];
 // HISTORY=memory: each process keeps its own log, which takes PostgreSQL's commit rate out of the figures.
 const MEMORY = process.env.HISTORY === 'memory';
 
@@ -78,7 +81,7 @@ function percentile(sorted, p) {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function run(processes) {
+async function run(processes, RATE) {
   const id = randomBytes(4).toString('hex');
   const table = `bench_${id}`;
   const prefix = `chatterbox-bench:${id}:`;
@@ -106,15 +109,26 @@ async function run(processes) {
     for (let i = 0; i < WRITERS; i++) writers.push(await connect(nodes[i % processes].port, { nick: `w${i}` }, () => {}));
     let sent = 0;
     let stop = false;
-    const loops = writers.flatMap((writer, w) =>
-      Array.from({ length: WINDOW }, async () => {
-        while (!stop) {
-          const ack = await writer.emit('chat', `${w}:${Date.now()}`);
-          if (!ack.ok) throw new Error(JSON.stringify(ack));
-          sent++;
-        }
-      }),
-    );
+    const send = async (writer, w) => {
+      const ack = await writer.emit('chat', `${w}:${Date.now()}`);
+      if (!ack.ok) throw new Error(JSON.stringify(ack));
+      sent++;
+    };
+    const loops =
+      RATE === undefined
+        ? writers.flatMap((writer, w) =>
+            Array.from({ length: WINDOW }, async () => {
+              while (!stop) await send(writer, w);
+            }),
+          )
+        : writers.map(async (writer, w) => {
+            const inFlight = [];
+            while (!stop) {
+              inFlight.push(send(writer, w));
+              await new Promise((resolve) => setTimeout(resolve, (1000 * WRITERS) / RATE));
+            }
+            await Promise.all(inFlight);
+          });
     await new Promise((resolve) => setTimeout(resolve, 1000)); // warm-up
     measuring = true;
     const started = Date.now();
@@ -128,6 +142,7 @@ async function run(processes) {
     for (const client of [...readers, ...writers]) client.ws.close();
     latencies.sort((a, b) => a - b);
     return {
+      load: RATE === undefined ? `max (${WINDOW} in flight/writer)` : `${RATE} msgs/s`,
       processes,
       readers: READERS,
       writers: WRITERS,
@@ -150,5 +165,6 @@ async function run(processes) {
 }
 
 const results = [];
-for (const processes of [1, 2]) results.push(await run(processes));
+for (const rate of RATES) for (const processes of [1, 2]) results.push(await run(processes, rate));
+// The run reports what it measured; the README's table is copied from these lines.
 console.table(results);
