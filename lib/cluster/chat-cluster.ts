@@ -15,6 +15,8 @@ import { DEFAULT_ROOM, type ChatMessage } from '../protocol/payloads';
 import { DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
 import { sendSystemLine } from '../namespace/safe-handler';
 import type { ResolvedClusterOptions } from './cluster-options';
+import { MemoryStore } from '../history/memory-store';
+import { SqliteStore } from '../history/sqlite-store';
 import { DeliveryTracker } from './delivery-tracker';
 import { RedisPresence } from './redis-presence';
 
@@ -91,6 +93,10 @@ export class ChatCluster {
   /** Starts heartbeats, sweeps and gap repair for the chat's namespace. */
   bind(context: ChatContext): void {
     this.context = context;
+    if (context.store instanceof MemoryStore || context.store instanceof SqliteStore) {
+      // Each node would number and keep its own messages: no shared log to reconnect or repair from.
+      this.logger.warn('the cluster option needs a history all nodes share: use history: { postgres: … }');
+    }
     const nsp = context.namespace;
     nsp.on('connection', (socket) => this.tracker.track(socket));
     // Sent by a node that rejoined: this node's users missed what that node said while away.

@@ -1,4 +1,5 @@
 /** The `cluster` option: each misconfiguration throws at creation naming the field; a valid one reports its status. */
+import http from 'node:http';
 import { createChatMiddleware, ChatOptionError, MemoryStore, type ChatOptions } from 'express-chatterbox';
 import { recordingLogger } from '../helpers/chat-server';
 import { describeWithService, REDIS_URL } from '../helpers/services';
@@ -35,7 +36,11 @@ describeWithService('redis', 'cluster option with Redis', () => {
   it('reports "connecting" then "connected", and never closes the host’s client', async () => {
     const { Redis } = await import('ioredis');
     const host = new Redis(REDIS_URL);
-    const chat = createChatMiddleware({ history: new MemoryStore(), logger: recordingLogger(), cluster: { redis: host, keyPrefix: `chatterbox-test:${process.pid}:opt:` } });
+    const logger = recordingLogger();
+    const server = http.createServer();
+    const chat = createChatMiddleware({ server, history: new MemoryStore(), logger, cluster: { redis: host, keyPrefix: `chatterbox-test:${process.pid}:opt:` } });
+    // A memory log is this process's own: nothing to share, reconnect or repair from.
+    expect(logger.warn).toHaveBeenCalledWith('the cluster option needs a history all nodes share: use history: { postgres: … }');
     expect(chat.status()).toEqual({ cluster: 'connecting' });
     const deadline = Date.now() + 10_000;
     while (chat.status().cluster !== 'connected' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
