@@ -64,7 +64,8 @@ export class ChatCluster {
   ) {
     const { Redis: RedisClass, createAdapter } = loadModules();
     const make = (overrides: RedisOptions): Redis =>
-      typeof options.redis === 'string' ? new RedisClass(options.redis, overrides) : options.redis.duplicate(overrides);
+            // The host's client is an ioredis instance (checked by duck typing at creation).
+      typeof options.redis === 'string' ? new RedisClass(options.redis, overrides) : (options.redis as Redis).duplicate(overrides);
     // No offline queue: while Redis is away a publish or a claim fails at once (and is caught)
     // instead of queueing for ten seconds and rejecting with MaxRetriesPerRequestError.
     const pub = make({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });

@@ -1,5 +1,12 @@
 /** The `cluster` option: its declaration, defaults and validation (called from options.ts). */
-import type { Redis } from 'ioredis';
+
+/**
+ * The host's ioredis client, typed by the one method Chatterbox uses, so that these declarations
+ * do not need ioredis installed to compile.
+ */
+export interface RedisClientLike {
+  duplicate(override?: Record<string, unknown>): unknown;
+}
 
 /** Runs one chat on several processes over Redis; see the README's "Scale out". */
 export interface ClusterOptions {
@@ -7,7 +14,7 @@ export interface ClusterOptions {
    * A Redis URL (`redis://…`, `rediss://…`) or the host's own ioredis client. Chatterbox opens its
    * own connections (duplicates of the host's client) and closes only those, never the host's.
    */
-  redis: string | Redis;
+  redis: string | RedisClientLike;
   /** Prefix of every Redis key and channel the chat uses; two chats on one Redis need two prefixes. Defaults to `'chatterbox:'`. */
   keyPrefix?: string;
   /** How often a node renews its liveness key and sweeps dead nodes' users. Defaults to `2000` ms. */
@@ -22,7 +29,7 @@ export interface ClusterOptions {
 
 /** The cluster options with every default filled in. */
 export interface ResolvedClusterOptions {
-  redis: string | Redis;
+  redis: string | RedisClientLike;
   keyPrefix: string;
   heartbeatMs: number;
   nodeTimeoutMs: number;
@@ -63,5 +70,5 @@ export function checkCluster(
   if (typeof nodeTimeoutMs !== 'number' || !Number.isInteger(nodeTimeoutMs) || nodeTimeoutMs < 2 * heartbeatMs || nodeTimeoutMs > 600_000) {
     throw fail('cluster.nodeTimeoutMs', `a whole number of milliseconds from ${2 * heartbeatMs} (twice heartbeatMs) to 600000`, nodeTimeoutMs);
   }
-  return { redis: redis as string | Redis, keyPrefix, heartbeatMs, nodeTimeoutMs };
+  return { redis: redis as string | RedisClientLike, keyPrefix, heartbeatMs, nodeTimeoutMs };
 }
