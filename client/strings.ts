@@ -13,6 +13,7 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   INVALID_REQUEST: 'The server did not understand the request.',
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly.',
   INTERNAL_ERROR: 'Something went wrong on the server.',
+  CLUSTER_UNAVAILABLE: 'Nicknames cannot be checked right now; try again shortly.',
 };
 
 /** The page's texts; functions take the parts that vary. */

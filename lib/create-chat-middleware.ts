@@ -7,6 +7,7 @@ import type { Server as HttpsServer } from 'node:https';
 import createDebug from 'debug';
 import type { NextFunction, Request, Response } from 'express';
 import { Server as SocketIOServer } from 'socket.io';
+import { ChatCluster, type ClusterState } from './cluster/chat-cluster';
 import { createStore } from './history/open-store';
 import { Broadcaster } from './namespace/broadcaster';
 import type { ChatContext } from './namespace/chat-context';
@@ -28,6 +29,8 @@ export interface ChatMiddleware {
   readonly namespace: ChatNamespace | undefined;
   /** Settles when the message store is open; rejects with the reason it cannot be. */
   readonly ready: Promise<void>;
+  /** Health for the host: `cluster` is `'off'`, `'connecting'`, `'connected'` or `'degraded'` (Redis away). */
+  status(): { cluster: ClusterState };
   /**
    * Disconnects the chat's sockets, removes its handlers and releases what Chatterbox opened;
    * never closes the host's server nor a Socket.IO server the host passed in.
@@ -43,7 +46,8 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
   const resolved = resolveOptions(options);
   const { logger } = resolved;
   const { store, owned: ownsStore } = createStore(resolved.history, logger);
-  const presence = new LocalPresence();
+  const cluster = resolved.cluster ? new ChatCluster(resolved.cluster, resolved.namespace, logger) : undefined;
+  const presence = cluster?.presence ?? new LocalPresence();
   const ready = store.open();
   ready.catch((error: unknown) => {
     logger.error(`the message store cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
@@ -74,6 +78,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
       );
     });
     nsp.on('connection', (socket) => onConnection(context, socket));
+    cluster?.bind(context);
     namespace = nsp;
     debug('namespace %s ready', resolved.namespace);
   };
@@ -93,7 +98,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
       // The host may run its own WebSocket endpoints on this server: leave their upgrades alone.
       destroyUpgrade: false,
       maxHttpBufferSize: resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES,
-      ...(resolved.adapter ? { adapter: resolved.adapter } : {}),
+      ...(resolved.adapter ?? cluster?.adapter ? { adapter: resolved.adapter ?? cluster?.adapter } : {}),
     });
     ownedIo = io;
     // Taken now, so that close() removes engine.io's listeners only, never ones the host adds later.
@@ -105,6 +110,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
 
   Object.defineProperty(middleware, 'namespace', { get: () => namespace, enumerable: true });
   Object.defineProperty(middleware, 'ready', { value: ready, enumerable: true });
+  middleware.status = () => ({ cluster: cluster?.status ?? 'off' });
 
   middleware.close = () => {
     closed ??= (async () => {
@@ -123,6 +129,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
         resolved.io._nsps.delete(resolved.namespace);
       }
       await presence.close();
+      await cluster?.close();
       await ready.catch(() => undefined);
       if (ownsStore) await store.close();
     })();

@@ -2,6 +2,8 @@
 export { createChatMiddleware, type ChatMiddleware } from './create-chat-middleware';
 export { ChatOptionError, type ChatOptions, type HistoryOption, type OptionErrorCode } from './options';
 export type { ChatLogger } from './logger';
+export type { ClusterOptions } from './cluster/cluster-options';
+export type { ClusterState } from './cluster/chat-cluster';
 export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';
 export type { ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData } from './protocol/events';
 export * from './protocol/payloads';

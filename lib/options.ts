@@ -9,6 +9,7 @@ import { Server as SocketIOServer, type ServerOptions } from 'socket.io';
 import type { MessageStore } from './history/message-store';
 import { consoleLogger, type ChatLogger } from './logger';
 import { nearestName, showValue } from './util/suggest';
+import { checkCluster, type ClusterOptions, type ResolvedClusterOptions } from './cluster/cluster-options';
 
 /** Where messages are kept. */
 export type HistoryOption =
@@ -55,6 +56,11 @@ export interface ChatOptions {
   adapter?: ServerOptions['adapter'];
   /** Where operator-facing warnings and errors go. Defaults to the console. */
   logger?: ChatLogger;
+  /**
+   * Runs one chat on several processes over Redis (cluster-wide users, unique nicknames and
+   * broadcasts), e.g. `{ redis: 'redis://127.0.0.1:6379' }`. Defaults to none (one process).
+   */
+  cluster?: ClusterOptions | false;
 }
 
 /** The options after validation, every default filled in. */
@@ -71,6 +77,7 @@ export interface ResolvedOptions {
   reconnectLimit: number;
   adapter: ServerOptions['adapter'] | undefined;
   logger: ChatLogger;
+  cluster: ResolvedClusterOptions | undefined;
 }
 
 /** The misconfiguration codes carried by the `TypeError`s thrown here (`err.code`). */
@@ -100,6 +107,7 @@ const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'reconnectLimit',
   'adapter',
   'logger',
+  'cluster',
 ];
 
 /** Validates `options` (never mutating them) and fills in every default. */
@@ -131,6 +139,7 @@ export function resolveOptions(options: ChatOptions | undefined): ResolvedOption
     reconnectLimit: checkInteger('reconnectLimit', withDefault(o.reconnectLimit, 500), 500, 100_000),
     adapter: checkAdapter(o.adapter),
     logger: checkLogger(withDefault(o.logger, consoleLogger)),
+    cluster: checkCluster(o.cluster, invalid),
   };
 }
 

@@ -9,6 +9,8 @@ export interface ExampleSettings {
   /** Where the chat keeps its history. */
   history?: ChatOptions['history'];
   logger?: ChatOptions['logger'];
+  /** Runs the chat as one node of a cluster (REDIS_URL). */
+  cluster?: ChatOptions['cluster'];
 }
 
 /** The app, its server (not yet listening) and the chat. */
@@ -35,7 +37,7 @@ export function createExampleApp(settings: ExampleSettings = {}): ExampleApp {
   });
   app.use('/static', express.static(PUBLIC_DIR, { index: false }));
 
-  const chat = createChatMiddleware({ server, history: settings.history, logger: settings.logger });
+  const chat = createChatMiddleware({ server, history: settings.history, logger: settings.logger, cluster: settings.cluster });
   app.use('/chat', chat);
   return { app, server, chat };
 }

@@ -4,7 +4,11 @@ import { createExampleApp } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
 const historyFile = process.env.CHAT_HISTORY_FILE ?? path.join(__dirname, '..', 'data', 'chat.sqlite');
-const { server, chat } = createExampleApp({ history: { sqlite: historyFile } });
+// Several example processes make one chat when they share PostgreSQL (history) and Redis (cluster).
+const { server, chat } = createExampleApp({
+  history: process.env.DATABASE_URL ? { postgres: process.env.DATABASE_URL } : { sqlite: historyFile },
+  cluster: process.env.REDIS_URL ? { redis: process.env.REDIS_URL, keyPrefix: process.env.REDIS_KEY_PREFIX } : undefined,
+});
 
 server.listen(port, () => {
   const address = server.address();

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'INVALID_REQUEST',
   'STORE_UNAVAILABLE',
   'INTERNAL_ERROR',
+  'CLUSTER_UNAVAILABLE',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -26,6 +27,7 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   INVALID_REQUEST: 'That request is malformed',
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly',
   INTERNAL_ERROR: 'Something went wrong on the server',
+  CLUSTER_UNAVAILABLE: 'Nicknames cannot be checked right now; try again shortly',
 };
 
 /**

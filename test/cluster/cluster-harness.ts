@@ -1,0 +1,111 @@
+/** Starts chat nodes as child processes sharing a Redis prefix and a PostgreSQL table of the test's own, and cleans both up. */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { io as connectClient } from 'socket.io-client';
+import { startChildServer, type ChildServer } from '../helpers/child-server';
+import { nextEvent, type TestSocket } from '../helpers/chat-server';
+import { POSTGRES_URL } from '../helpers/services';
+import type { ChatMessage, SessionInfo } from '../../lib/protocol/payloads';
+
+/** Short heartbeats so that a dead node is swept within about two seconds. */
+export const HEARTBEAT_MS = 300;
+export const NODE_TIMEOUT_MS = 1500;
+
+/** One test's cluster: a unique key prefix and table, its nodes and its clients. */
+export interface TestCluster {
+  prefix: string;
+  table: string;
+  nodes: ChildServer[];
+  /** Starts one more node over `redisUrl`. */
+  addNode(): Promise<ChildServer>;
+  /** Connects a WebSocket-only client to `node`; resolves after `session`. */
+  connect(node: ChildServer, auth?: Record<string, unknown>): Promise<TestSocket>;
+  /** Connects with `auth` and resolves with the socket, its welcome `history` and its `session`. */
+  join(node: ChildServer, auth: Record<string, unknown>): Promise<{ socket: TestSocket; history: ChatMessage[]; session: SessionInfo }>;
+  /** Connects and logs in as `nick`. */
+  login(node: ChildServer, nick: string): Promise<TestSocket>;
+  /** Disconnects clients, stops nodes, deletes the Redis keys and drops the table. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Creates a cluster of `count` nodes over `redisUrl` with a fresh prefix and PostgreSQL table;
+ * `nodeRedisUrls[i]`, when given, is the way node i reaches that same Redis (e.g. through a proxy).
+ */
+export async function startCluster(count: number, redisUrl: string, nodeRedisUrls: string[] = []): Promise<TestCluster> {
+  const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  const prefix = `chatterbox-test:${id}:`;
+  const table = `cluster_test_${id}`;
+  const nodes: ChildServer[] = [];
+  const sockets: TestSocket[] = [];
+  const addNode = async () => {
+    const node = await startChildServer(
+      { cluster: { redis: nodeRedisUrls[nodes.length] ?? redisUrl, keyPrefix: prefix, heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS } },
+      { CHAT_POSTGRES_URL: POSTGRES_URL, CHAT_POSTGRES_TABLE: table },
+    );
+    nodes.push(node);
+    return node;
+  };
+  // One after another: the first creates the table and its migrations.
+  for (let i = 0; i < count; i++) await addNode();
+  const connect: TestCluster['connect'] = async (node, auth = {}) => {
+    const socket: TestSocket = connectClient(`${node.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+    sockets.push(socket);
+    await nextEvent(socket, 'session', 10_000);
+    return socket;
+  };
+  const join: TestCluster['join'] = async (node, auth) => {
+    const socket: TestSocket = connectClient(`${node.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+    sockets.push(socket);
+    const history = nextEvent<[ChatMessage[]]>(socket, 'history', 10_000);
+    const [session] = await nextEvent<[SessionInfo]>(socket, 'session', 10_000);
+    return { socket, history: (await history)[0], session };
+  };
+  const login: TestCluster['login'] = async (node, nick) => {
+    const socket = await connect(node);
+    const ack = await socket.timeout(10_000).emitWithAck('login', nick);
+    if (!ack.ok) throw new Error(`login ${nick} failed: ${ack.error.code}`);
+    return socket;
+  };
+  const cleanup = async () => {
+    for (const socket of sockets) socket.disconnect();
+    await Promise.all(nodes.map((node) => node.stop('SIGKILL')));
+    await deleteKeys(redisUrl, prefix).catch(() => undefined);
+    const pg = new Client({ connectionString: POSTGRES_URL });
+    await pg.connect();
+    await pg.query(`DROP TABLE IF EXISTS ${table}, ${table}_migrations`);
+    await pg.end();
+  };
+  return { prefix, table, nodes, addNode, connect, join, login, cleanup };
+}
+
+/** Deletes every key under `prefix` (never anything else on the shared Redis). */
+export async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls `check` until it returns true, or fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A node's `status()` as served by the fixture at /status. */
+export async function nodeStatus(node: ChildServer): Promise<{ pid: number; cluster: string }> {
+  const response = await fetch(`${node.url}/status`);
+  return (await response.json()) as { pid: number; cluster: string };
+}

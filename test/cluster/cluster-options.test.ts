@@ -1,0 +1,52 @@
+/** The `cluster` option: each misconfiguration throws at creation naming the field; a valid one reports its status. */
+import http from 'node:http';
+import { createChatMiddleware, ChatOptionError, MemoryStore, type ChatOptions } from 'express-chatterbox';
+import { recordingLogger } from '../helpers/chat-server';
+import { describeWithService, REDIS_URL } from '../helpers/services';
+
+describe('cluster option', () => {
+  it.each([
+    ['a string', 'redis://127.0.0.1:6379', 'option "cluster" must be'],
+    ['no redis', {}, 'option "cluster.redis" must be'],
+    ['an http URL', { redis: 'http://127.0.0.1:6379' }, 'option "cluster.redis" must be'],
+    ['an unknown key', { redis: 'redis://x', heartbeat: 100 }, 'option "cluster.heartbeat" must be left out: it is not a cluster option (did you mean "heartbeatMs"?)'],
+    ['an empty keyPrefix', { redis: 'redis://x', keyPrefix: '' }, 'option "cluster.keyPrefix" must be'],
+    ['a keyPrefix with braces', { redis: 'redis://x', keyPrefix: 'a{b}' }, 'option "cluster.keyPrefix" must be'],
+    ['a fractional heartbeatMs', { redis: 'redis://x', heartbeatMs: 10.5 }, 'option "cluster.heartbeatMs" must be'],
+    ['a nodeTimeoutMs under twice heartbeatMs', { redis: 'redis://x', heartbeatMs: 1000, nodeTimeoutMs: 1500 }, 'option "cluster.nodeTimeoutMs" must be'],
+  ])('throws CHATTERBOX_INVALID_OPTION for %s', (_name, cluster, message) => {
+    let thrown: unknown;
+    try {
+      createChatMiddleware({ history: new MemoryStore(), cluster } as unknown as ChatOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ChatOptionError);
+    expect(thrown).toMatchObject({ code: 'CHATTERBOX_INVALID_OPTION', message: expect.stringContaining(message) as string });
+  });
+
+  it('reports status "off" without it', async () => {
+    const chat = createChatMiddleware({ history: new MemoryStore(), logger: recordingLogger() });
+    expect(chat.status()).toEqual({ cluster: 'off' });
+    await chat.close();
+  });
+});
+
+describeWithService('redis', 'cluster option with Redis', () => {
+  it('reports "connecting" then "connected", and never closes the host’s client', async () => {
+    const { Redis } = await import('ioredis');
+    const host = new Redis(REDIS_URL);
+    const logger = recordingLogger();
+    const server = http.createServer();
+    const chat = createChatMiddleware({ server, history: new MemoryStore(), logger, cluster: { redis: host, keyPrefix: `chatterbox-test:${process.pid}:opt:` } });
+    // A memory log is this process's own: nothing to share, reconnect or repair from.
+    expect(logger.warn).toHaveBeenCalledWith('the cluster option needs a history all nodes share: use history: { postgres: … }');
+    expect(chat.status()).toEqual({ cluster: 'connecting' });
+    const deadline = Date.now() + 10_000;
+    while (chat.status().cluster !== 'connected' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(chat.status()).toEqual({ cluster: 'connected' });
+    await chat.close();
+    expect(await host.ping()).toBe('PONG');
+    host.disconnect();
+  });
+});
