@@ -12,6 +12,10 @@ export const ERROR_CODES = [
   'INVALID_REQUEST',
   'STORE_UNAVAILABLE',
   'INTERNAL_ERROR',
+  'INVALID_ROOM',
+  'UNKNOWN_ROOM',
+  'TOO_MANY_ROOMS',
+  'NOT_IN_ROOM',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -26,6 +30,10 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   INVALID_REQUEST: 'That request is malformed',
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly',
   INTERNAL_ERROR: 'Something went wrong on the server',
+  INVALID_ROOM: 'That room name is not allowed',
+  UNKNOWN_ROOM: 'There is no such room',
+  TOO_MANY_ROOMS: 'No more rooms can be created',
+  NOT_IN_ROOM: 'Join that room first',
 };
 
 /**
