@@ -29,6 +29,11 @@ describeWithService('chromium', 'the chat page across a server restart', () => {
     await openAndLogIn(bob.page, `${first.url}/chat/`, 'bob');
     await send(alice.page, 'before the restart');
     await bob.page.locator('#chat-data .message', { hasText: 'before the restart' }).waitFor();
+    for (const { page } of [alice, bob]) await page.click('#room-list button[data-room="games"]');
+    await bob.page.locator('.cb-nicks[data-room="games"] > li', { hasText: 'alice' }).waitFor();
+    await send(alice.page, 'games before');
+    await bob.page.locator('.cb-log[data-room="games"] .message', { hasText: 'games before' }).waitFor();
+    for (const { page } of [alice, bob]) await page.click('#room-list button[data-room=""]');
 
     await first.stop('SIGKILL');
     await alice.page.locator('#status[data-state="reconnecting"], #status[data-state="disconnected"]').waitFor();
@@ -46,5 +51,12 @@ describeWithService('chromium', 'the chat page across a server restart', () => {
     expect(await messageTexts(alice.page)).toEqual(expected);
     expect(await messageTexts(bob.page)).toEqual(expected);
     expect(await alice.page.locator('#chat-input').isVisible()).toBe(true);
+
+    // The rooms were joined again, from the greatest id each log held.
+    await bob.page.click('#room-list button[data-room="games"]');
+    await send(bob.page, 'games after');
+    await alice.page.locator('#room-list button[data-room="games"] .cb-badge', { hasText: '1' }).waitFor();
+    await alice.page.click('#room-list button[data-room="games"]');
+    expect(await messageTexts(alice.page, '.cb-log[data-room="games"]')).toEqual(['games before', 'games after']);
   });
 });
