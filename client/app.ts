@@ -21,6 +21,9 @@ import { RoomListView } from './views/room-list';
 import { StatusView } from './views/status';
 import { TypingNotifier, TypingView } from './views/typing';
 
+/** What the page in the widget's frame posts to the widget when Escape is pressed. */
+export const CLOSE_MESSAGE = 'chatterbox:close';
+
 // Relative times ("3 min ago") are brought up to date this often.
 const TIME_REFRESH_MS = 30_000;
 
@@ -93,9 +96,11 @@ export function start(doc: Document): () => void {
   const pager = new HistoryPager(socket, log, status, older);
   Object.assign(late, { session, outbox, pager, rooms });
 
-  // A widget's iframe asks for a room in its URL: `?room=games`.
-  const wanted = new URLSearchParams(doc.location.search).get('room');
+  // A widget's iframe asks for a room, a theme and a compact layout in its URL.
+  const params = new URLSearchParams(doc.location.search);
+  const wanted = params.get('room');
   if (wanted) rooms.select(wanted);
+  applyDisplayParams(doc, params);
 
   const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing };
   const unlisten = listen(ctx);
@@ -117,4 +122,19 @@ export function start(doc: Document): () => void {
     title.destroy();
     typing.clear();
   };
+}
+
+/** `?theme=light|dark` forces the colours; `?embed=1` drops the page's title (the widget has its own frame). */
+function applyDisplayParams(doc: Document, params: URLSearchParams): void {
+  const theme = params.get('theme');
+  if (theme === 'light' || theme === 'dark') doc.documentElement.dataset['theme'] = theme;
+  if (params.get('embed') === '1') {
+    doc.documentElement.classList.add('cb-embedded');
+    // Keys pressed in the frame never reach the widget: Escape is passed on so it can close the panel.
+    doc.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && doc.defaultView?.parent !== doc.defaultView) {
+        doc.defaultView?.parent.postMessage({ type: CLOSE_MESSAGE }, doc.location.origin);
+      }
+    });
+  }
 }

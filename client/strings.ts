@@ -76,15 +76,19 @@ export const strings = {
           ? `${nicks[0]} and ${nicks[1]} are typing…`
           : 'Several people are typing…',
   rooms: {
-    heading: 'Rooms',
     defaultRoom: 'General',
     /** The messages region's accessible name for a room. */
     messagesIn: (room: string): string => `Messages in ${room}`,
     /** The hidden words after a room's unread count. */
     unread: (count: number): string => (count === 1 ? ' unread message' : ' unread messages'),
-    joinLabel: 'Join or create a room',
-    joinButton: 'Join',
     joinFirstLogIn: 'Log in first to join a room.',
     joining: (room: string): string => `Joining ${room}…`,
+  },
+  /** The embeddable widget on the host's pages. */
+  widget: {
+    open: 'Chat',
+    close: 'Close the chat',
+    panelLabel: 'Chat',
+    frameTitle: 'Chat',
   },
 } as const;

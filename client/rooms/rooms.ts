@@ -233,17 +233,18 @@ export class Rooms {
     nicksElement.dataset['room'] = name;
     ([...this.rooms.values()].at(-1)?.nicksElement ?? defaultRoom.nicksElement).after(nicksElement);
     const marker = doc.getElementById('chat-new');
-    let log: LogView | undefined;
-    let room: Room | undefined;
+    // The log and the outbox refer to each other, and the outbox to the room's final spelling.
+    const late: { outbox?: Outbox; room?: Room } = {};
+    const log = new LogView(logElement, (cid) => late.outbox?.retry(cid), marker instanceof HTMLButtonElement ? marker : null);
     const outbox = new Outbox(
-      (request, done) => socket.timeout(ACK_TIMEOUT_MS).emit('chat', { ...request, room: room?.name ?? name }, (err, ack) => done(err, ack)),
-      { addPending: (...a) => log?.addPending(...a), setPendingState: (...a) => log?.setPendingState(...a), markDelivered: (...a) => log?.markDelivered(...a), markFailed: (...a) => log?.markFailed(...a) },
+      (request, done) => socket.timeout(ACK_TIMEOUT_MS).emit('chat', { ...request, room: late.room?.name ?? name }, (err, ack) => done(err, ack)),
+      log,
     );
-    log = new LogView(logElement, (cid) => outbox.retry(cid), marker instanceof HTMLButtonElement ? marker : null);
     const nicks = new NicksView(nicksElement);
     log.setOwnNick(this.nick);
     nicks.setOwnNick(this.nick);
-    room = { name, log, nicks, nicksElement, outbox, unread: 0, joined: false, wanted: false };
+    const room: Room = { name, log, nicks, nicksElement, outbox, unread: 0, joined: false, wanted: false };
+    Object.assign(late, { outbox, room });
     this.rooms.set(nickKey(name), room);
     this.render();
     return room;
