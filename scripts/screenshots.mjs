@@ -47,6 +47,9 @@ try {
   await say(bob, 'Thanks @alice, reading them now.');
   await say(alice, 'Shout if anything is unclear — I am around all day.');
   // A line in another room, so the desktop shot shows an unread count.
+  await alice.click('#room-list button[data-room="games"]');
+  await alice.locator('.cb-nicks[data-room="games"] > li', { hasText: 'alice' }).waitFor();
+  await alice.click('#room-list button[data-room=""]');
   await bob.click('#room-list button[data-room="games"]');
   await bob.locator('.cb-nicks[data-room="games"] > li', { hasText: 'bob' }).waitFor();
   await say(bob, 'Anyone up for chess later?');

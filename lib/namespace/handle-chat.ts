@@ -27,4 +27,6 @@ export const handleChat: EventHandler = async (context, socket, args, reply) => 
   reply({ ok: true, id: message.id });
   // A retried cid was broadcast the first time; readers repair any gap from history.
   if (!duplicate) context.broadcaster.chat(message);
+  // The message ends the typing hint its readers saw: the next keystroke is news again.
+  context.rooms.typingDone(room, socket.id);
 };

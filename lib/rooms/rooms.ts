@@ -37,6 +37,11 @@ export class Rooms {
     return true;
   }
 
+  /** Socket `socketId` sent a message in `room`: its next `typing` there is relayed at once. */
+  typingDone(room: string, socketId: string): void {
+    this.lastTyping.delete(`${socketId}\u0000${room}`);
+  }
+
   /** Forgets a socket's typing times (it disconnected). */
   forgetTyping(socketId: string): void {
     for (const key of this.lastTyping.keys()) if (key.startsWith(`${socketId}\u0000`)) this.lastTyping.delete(key);

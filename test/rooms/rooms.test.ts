@@ -243,3 +243,17 @@ describe('typing', () => {
     expect(aliceEvents).toEqual([]);
   });
 });
+
+describe('typing after a message', () => {
+  it('relays the next typing at once after the typist’s message, however soon', async () => {
+    const chat = await startChat();
+    const alice = await chat.login('alice');
+    const bob = await chat.login('bob');
+    const bobEvents = recordEvents(bob);
+    alice.emit('typing');
+    await alice.emitWithAck('chat', 'done');
+    alice.emit('typing');
+    await settle(200);
+    expect(bobEvents).toEqual([['typing', 'alice'], ['chat', line('alice', 'done', 1)], ['typing', 'alice']]);
+  });
+});
