@@ -79,6 +79,8 @@ export const strings = {
     defaultRoom: 'General',
     /** The messages region's accessible name for a room. */
     messagesIn: (room: string): string => `Messages in ${room}`,
+    /** A room's user list's accessible name. */
+    usersIn: (room: string): string => `Online in ${room}`,
     /** The hidden words after a room's unread count. */
     unread: (count: number): string => (count === 1 ? ' unread message' : ' unread messages'),
     joinFirstLogIn: 'Log in first to join a room.',

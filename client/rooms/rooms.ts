@@ -228,7 +228,7 @@ export class Rooms {
     const lastLog = [...this.rooms.values()].at(-1)?.log.element ?? defaultRoom.log.element;
     lastLog.after(logElement);
     const nicksElement = make(doc, 'ul', 'cb-nicks');
-    nicksElement.setAttribute('aria-label', strings.rooms.messagesIn(name));
+    nicksElement.setAttribute('aria-label', strings.rooms.usersIn(name));
     nicksElement.hidden = true;
     nicksElement.dataset['room'] = name;
     ([...this.rooms.values()].at(-1)?.nicksElement ?? defaultRoom.nicksElement).after(nicksElement);
