@@ -1,5 +1,5 @@
 /** The shapes of the rooms part of the protocol: `join`, `leave`, `typing` and the `{ room }` tag. */
-import type { Ack, ChatMessage } from '../protocol/payloads';
+import type { Ack } from '../protocol/payloads';
 
 /** The second argument of `enter`, `exit`, `users` and `typing` for a room other than the default. */
 export interface RoomRef {
@@ -23,6 +23,3 @@ export type LeaveAck = Ack<{ room: string }>;
 export interface TypingRequest {
   room?: string;
 }
-
-/** Re-exported for handlers that build a room's history. */
-export type RoomMessages = ChatMessage[];
