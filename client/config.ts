@@ -6,13 +6,17 @@ export interface ClientConfig {
   namespace: string;
   /** The Socket.IO endpoint's path. Defaults to `/socket.io`. */
   path: string;
+  /** The host's rooms besides the default one. Defaults to none. */
+  rooms: string[];
+  /** Whether people may create rooms. Defaults to `false`. */
+  allowUserRooms: boolean;
 }
 
 /** The id of the `<script type="application/json">` element the server injects. */
 export const CONFIG_ELEMENT_ID = 'chatterbox-config';
 
 /** What the page uses when the server injected nothing (or something unreadable). */
-export const DEFAULT_CONFIG: Readonly<ClientConfig> = { namespace: '/chat', path: '/socket.io' };
+export const DEFAULT_CONFIG: Readonly<ClientConfig> = { namespace: '/chat', path: '/socket.io', rooms: [], allowUserRooms: false };
 
 function absolutePath(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.startsWith('/') ? value : fallback;
@@ -35,5 +39,7 @@ export function readConfig(doc: Document): ClientConfig {
   return {
     namespace: absolutePath(fields['namespace'], DEFAULT_CONFIG.namespace),
     path: absolutePath(fields['path'], DEFAULT_CONFIG.path),
+    rooms: Array.isArray(fields['rooms']) ? fields['rooms'].filter((room): room is string => typeof room === 'string' && room !== '') : [],
+    allowUserRooms: fields['allowUserRooms'] === true,
   };
 }

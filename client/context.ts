@@ -2,7 +2,9 @@
 import type { ChatSocket } from './connection';
 import type { HistoryPager } from './history-pager';
 import type { Outbox } from './outbox';
+import type { Rooms } from './rooms/rooms';
 import type { Session } from './session';
+import type { TypingView } from './views/typing';
 import type { LogView } from './views/log';
 import type { NicksView } from './views/nicks';
 import type { StatusView } from './views/status';
@@ -16,4 +18,6 @@ export interface ChatContext {
   readonly session: Session;
   readonly outbox: Outbox;
   readonly pager: HistoryPager;
+  readonly rooms: Rooms;
+  readonly typing: TypingView;
 }

@@ -22,6 +22,8 @@ export interface SessionParts {
   loginForm: LoginFormView;
   chatForm: ChatFormView;
   outbox: Outbox;
+  /** The rooms besides the default one, told when the login comes and goes. */
+  rooms?: { loggedIn(nick: string): void; left(): void; setOwnNick(nick: string | null): void };
 }
 
 /** The page's login state. */
@@ -91,6 +93,8 @@ export class Session {
     chatForm.show();
     if (focusChat || hadFocus) chatForm.focus();
     outbox.resume();
+    this.parts.rooms?.setOwnNick(nick);
+    this.parts.rooms?.loggedIn(nick);
   }
 
   /** The server holds no login for this socket (`session` with a null nick). */
@@ -105,12 +109,15 @@ export class Session {
     loginForm.showWith(previous);
     if (error) this.refused(error);
     if (hadFocus) loginForm.focusAndSelect();
+    this.parts.rooms?.left();
+    this.parts.rooms?.setOwnNick(null);
   }
 
   /** The connection dropped: hold messages; the handshake will log back in. */
   disconnected(): void {
     this.parts.outbox.pause();
     this.parts.nicks.setStale(true);
+    this.parts.rooms?.left();
   }
 
   private refused(error: ErrorPayload): void {

@@ -14,6 +14,10 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly.',
   INTERNAL_ERROR: 'Something went wrong on the server.',
   CLUSTER_UNAVAILABLE: 'Nicknames cannot be checked right now; try again shortly.',
+  INVALID_ROOM: 'That room name is not allowed.',
+  UNKNOWN_ROOM: 'There is no such room.',
+  TOO_MANY_ROOMS: 'No more rooms can be created.',
+  NOT_IN_ROOM: 'Join that room first.',
 };
 
 /** The page's texts; functions take the parts that vary. */
@@ -58,4 +62,36 @@ export const strings = {
   entered: (nick: string): string => `${nick} joined`,
   exited: (nick: string): string => `${nick} left`,
   systemNick: 'SYSTEM',
+  /** The locale for dates and relative times; undefined: the browser's. */
+  locale: undefined as string | undefined,
+  justNow: 'just now',
+  /** The tab title, with the number of messages that arrived while it was hidden. */
+  title: (base: string, unread: number): string => (unread > 0 ? `(${unread}) ${base}` : base),
+  newMessages: 'New messages ↓',
+  typing: (nicks: readonly string[]): string =>
+    nicks.length === 0
+      ? ''
+      : nicks.length === 1
+        ? `${nicks[0]} is typing…`
+        : nicks.length === 2
+          ? `${nicks[0]} and ${nicks[1]} are typing…`
+          : 'Several people are typing…',
+  rooms: {
+    defaultRoom: 'General',
+    /** The messages region's accessible name for a room. */
+    messagesIn: (room: string): string => `Messages in ${room}`,
+    /** A room's user list's accessible name. */
+    usersIn: (room: string): string => `Online in ${room}`,
+    /** The hidden words after a room's unread count. */
+    unread: (count: number): string => (count === 1 ? ' unread message' : ' unread messages'),
+    joinFirstLogIn: 'Log in first to join a room.',
+    joining: (room: string): string => `Joining ${room}…`,
+  },
+  /** The embeddable widget on the host's pages. */
+  widget: {
+    open: 'Chat',
+    close: 'Close the chat',
+    panelLabel: 'Chat',
+    frameTitle: 'Chat',
+  },
 } as const;

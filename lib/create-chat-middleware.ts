@@ -16,6 +16,8 @@ import { LocalPresence } from './namespace/presence';
 import type { ChatNamespace, ChatServer } from './namespace/types';
 import { assertServer, resolveOptions, type ChatOptions } from './options';
 import { createPageRouter } from './router';
+import { pageRoomsConfig } from './rooms/page-rooms-config';
+import { Rooms } from './rooms/rooms';
 import { addedListeners, detachEngine, snapshotListeners } from './server-listeners';
 
 const debug = createDebug('chatterbox:middleware');
@@ -48,6 +50,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
   const { store, owned: ownsStore } = createStore(resolved.history, logger);
   const cluster = resolved.cluster ? new ChatCluster(resolved.cluster, resolved.namespace, logger) : undefined;
   const presence = cluster?.presence ?? new LocalPresence();
+  const rooms = new Rooms({ rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength });
   const ready = store.open();
   ready.catch((error: unknown) => {
     logger.error(`the message store cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
@@ -55,7 +58,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
 
   const router = createPageRouter({
     staticRoot: resolved.staticRoot,
-    config: { namespace: resolved.namespace, path: resolved.io?.path() ?? resolved.path },
+    config: { namespace: resolved.namespace, path: resolved.io?.path() ?? resolved.path, ...pageRoomsConfig(resolved) },
     logger,
   });
 
@@ -69,7 +72,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
     if (nsp.listenerCount('connection') > 0) {
       throw new Error(`express-chatterbox: the namespace "${resolved.namespace}" already has connection handlers`);
     }
-    const context: ChatContext = { options: resolved, namespace: nsp, store, presence, broadcaster: new Broadcaster(nsp), logger };
+    const context: ChatContext = { options: resolved, namespace: nsp, store, presence, broadcaster: new Broadcaster(nsp), logger, rooms };
     // No socket is served before the store is open; if it never opens, clients are told why.
     nsp.use((_socket, next) => {
       ready.then(
@@ -130,6 +133,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
       }
       await presence.close();
       await cluster?.close();
+      rooms.clear();
       await ready.catch(() => undefined);
       if (ownsStore) await store.close();
     })();

@@ -10,6 +10,7 @@ import type { MessageStore } from './history/message-store';
 import { consoleLogger, type ChatLogger } from './logger';
 import { nearestName, showValue } from './util/suggest';
 import { checkCluster, type ClusterOptions, type ResolvedClusterOptions } from './cluster/cluster-options';
+import { validateRoomName, type ValidRoom } from './rooms/room-name';
 
 /** Where messages are kept. */
 export type HistoryOption =
@@ -61,6 +62,15 @@ export interface ChatOptions {
    * broadcasts), e.g. `{ redis: 'redis://127.0.0.1:6379' }`. Defaults to none (one process).
    */
   cluster?: ClusterOptions | false;
+  /**
+   * Rooms besides the default one, which everyone may `join`; names follow the nickname rules.
+   * Defaults to `[]` (only the default room, unless `allowUserRooms`).
+   */
+  rooms?: readonly string[];
+  /** Whether `join` may create a room that does not exist yet. Defaults to `false`. */
+  allowUserRooms?: boolean;
+  /** The most rooms besides the default one, the host's `rooms` included. Defaults to `100`. */
+  maxRooms?: number;
 }
 
 /** The options after validation, every default filled in. */
@@ -78,6 +88,9 @@ export interface ResolvedOptions {
   adapter: ServerOptions['adapter'] | undefined;
   logger: ChatLogger;
   cluster: ResolvedClusterOptions | undefined;
+  rooms: readonly string[];
+  allowUserRooms: boolean;
+  maxRooms: number;
 }
 
 /** The misconfiguration codes carried by the `TypeError`s thrown here (`err.code`). */
@@ -108,6 +121,9 @@ const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'adapter',
   'logger',
   'cluster',
+  'rooms',
+  'allowUserRooms',
+  'maxRooms',
 ];
 
 /** Validates `options` (never mutating them) and fills in every default. */
@@ -126,13 +142,15 @@ export function resolveOptions(options: ChatOptions | undefined): ResolvedOption
     }
   }
   const o = options ?? {};
+  const maxNickLength = checkInteger('maxNickLength', withDefault(o.maxNickLength, 32), 1, 256);
+  const maxRooms = checkInteger('maxRooms', withDefault(o.maxRooms, 100), 0, 100_000);
   return {
     server: checkServer(o.server),
     io: checkIo(o.io),
     namespace: checkNamespace(withDefault(o.namespace, '/chat')),
     path: checkPath(withDefault(o.path, '/socket.io')),
     staticRoot: o.staticRoot === undefined ? undefined : checkStaticRoot(o.staticRoot),
-    maxNickLength: checkInteger('maxNickLength', withDefault(o.maxNickLength, 32), 1, 256),
+    maxNickLength,
     maxMessageLength: checkInteger('maxMessageLength', withDefault(o.maxMessageLength, 2000), 1, 100_000),
     history: checkHistory(withDefault(o.history, { sqlite: path.resolve('chatterbox.sqlite') })),
     historyLimit: checkInteger('historyLimit', withDefault(o.historyLimit, 50), 0, 1000),
@@ -140,7 +158,33 @@ export function resolveOptions(options: ChatOptions | undefined): ResolvedOption
     adapter: checkAdapter(o.adapter),
     logger: checkLogger(withDefault(o.logger, consoleLogger)),
     cluster: checkCluster(o.cluster, invalid),
+    rooms: checkRooms(withDefault(o.rooms, []), maxNickLength, maxRooms),
+    allowUserRooms: checkBoolean('allowUserRooms', withDefault(o.allowUserRooms, false)),
+    maxRooms,
   };
+}
+
+function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  throw invalid(name, 'true or false', value);
+}
+
+function checkRooms(value: unknown, maxLength: number, maxRooms: number): readonly string[] {
+  if (!Array.isArray(value)) throw invalid('rooms', "an array of room names, such as ['general', 'help']", value);
+  if (value.length > maxRooms) throw invalid('rooms', `at most maxRooms (${maxRooms}) names`, value);
+  const keys = new Set<string>();
+  return value.map((room: unknown, index) => {
+    let valid: ValidRoom;
+    try {
+      valid = validateRoomName(room, maxLength);
+    } catch (error) {
+      throw invalid(`rooms[${index}]`, `a room name (${(error as Error).message})`, room);
+    }
+    if (valid.room !== room) throw invalid(`rooms[${index}]`, `written as ${JSON.stringify(valid.room)} (trimmed, NFKC)`, room);
+    if (keys.has(valid.key)) throw invalid(`rooms[${index}]`, 'a name not already in the list (compared case-insensitively)', room);
+    keys.add(valid.key);
+    return valid.room;
+  });
 }
 
 /** `undefined` is the only way to leave an option out; `null` is a value like any other, and checked. */

@@ -13,6 +13,10 @@ import type { ChatLogger } from './logger';
 export interface PageConfig {
   namespace: string;
   path: string;
+  /** The host's rooms besides the default one (the `rooms` option). */
+  rooms?: string[];
+  /** Whether the page may offer to create rooms (the `allowUserRooms` option). */
+  allowUserRooms?: boolean;
 }
 
 /** Where the bundled page lives: built next to `dist/` (and `lib/` when running from source). */

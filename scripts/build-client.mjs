@@ -27,9 +27,24 @@ await build({
   logLevel: 'warning',
 });
 
+// The embeddable widget: its own small bundle and stylesheet (loaded into its shadow root).
+await build({
+  entryPoints: [`${client}widget/main.ts`],
+  outfile: `${out}widget.js`,
+  tsconfig: `${client}tsconfig.json`,
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
 await Promise.all(
   ['index.html', 'style.css'].map((file) => copyFile(`${client}${file}`, `${out}${file}`)),
 );
+await copyFile(`${client}widget/widget.css`, `${out}widget.css`);
 
 const { size } = await stat(`${out}main.js`);
 if (size > BUDGET_BYTES) {

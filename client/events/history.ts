@@ -5,6 +5,10 @@ import type { ChatContext } from '../context';
 /** Adds the replayed messages (the log skips any it shows already); offers a gap's earlier ones. */
 export function onHistory(ctx: ChatContext, messages: ChatMessage[], meta: HistoryMeta | undefined): void {
   if (!Array.isArray(messages)) return;
+  if (typeof meta?.room === 'string' && meta.room !== '') {
+    ctx.rooms.messages(meta.room, messages, false);
+    return;
+  }
   const heldBefore = ctx.log.lastId;
   ctx.log.addMessages(messages);
   if (meta?.truncated) ctx.pager.truncated(messages, heldBefore);

@@ -1,5 +1,5 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
-import type { ChatLine, ChatMessage, HistoryMeta, SessionInfo } from '../../lib/protocol/payloads';
+import type { ChatLine, ChatMessage, HistoryMeta, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';
@@ -10,6 +10,7 @@ import { onExit } from './exit';
 import { onHistory } from './history';
 import { onReconnectAttempt } from './reconnect-attempt';
 import { onSession } from './session';
+import { onTyping } from './typing';
 import { onUsers } from './users';
 
 /** Subscribes every handler; returns the function that unsubscribes them all. */
@@ -21,9 +22,10 @@ export function listen(ctx: ChatContext): () => void {
   const reconnectAttempt = (): void => onReconnectAttempt(ctx);
   const history = (messages: ChatMessage[], meta: HistoryMeta): void => onHistory(ctx, messages, meta);
   const session = (info: SessionInfo): void => onSession(ctx, info);
-  const enter = (nick: string): void => onEnter(ctx, nick);
-  const exit = (nick: string): void => onExit(ctx, nick);
-  const users = (nicks: string[]): void => onUsers(ctx, nicks);
+  const enter = (nick: string, where?: RoomRef): void => onEnter(ctx, nick, where);
+  const exit = (nick: string, where?: RoomRef): void => onExit(ctx, nick, where);
+  const users = (nicks: string[], where?: RoomRef): void => onUsers(ctx, nicks, where);
+  const typing = (nick: string, where?: RoomRef): void => onTyping(ctx, nick, where);
   const chat = (line: ChatLine): void => onChat(ctx, line);
 
   socket.on('connect', connect);
@@ -36,6 +38,7 @@ export function listen(ctx: ChatContext): () => void {
   socket.on('exit', exit);
   socket.on('users', users);
   socket.on('chat', chat);
+  socket.on('typing', typing);
 
   return () => {
     socket.off('connect', connect);
@@ -48,5 +51,6 @@ export function listen(ctx: ChatContext): () => void {
     socket.off('exit', exit);
     socket.off('users', users);
     socket.off('chat', chat);
+    socket.off('typing', typing);
   };
 }

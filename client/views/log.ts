@@ -6,6 +6,7 @@ import type { ChatMessage } from '../../lib/protocol/payloads';
 import { make } from '../dom';
 import { setTime } from '../format-time';
 import { nickKey } from '../nick-key';
+import { renderText } from '../render-text';
 import { strings } from '../strings';
 
 /** Where one of your own lines stands before the server has stored it. */
@@ -26,13 +27,30 @@ export class LogView {
   constructor(
     private readonly list: HTMLElement,
     private readonly onRetry: (cid: string) => void,
+    /** The "new messages" button offered while the reader is scrolled up, if the page has one. */
+    private readonly marker: HTMLButtonElement | null = null,
   ) {
     list.addEventListener('click', this.handleClick);
+    list.addEventListener('scroll', this.handleScroll, { passive: true });
+    marker?.addEventListener('click', this.handleMarker);
   }
 
-  /** Removes the listener this view added. */
+  /** Removes the listeners this view added. */
   destroy(): void {
     this.list.removeEventListener('click', this.handleClick);
+    this.list.removeEventListener('scroll', this.handleScroll);
+    this.marker?.removeEventListener('click', this.handleMarker);
+  }
+
+  /** The log's element. */
+  get element(): HTMLElement {
+    return this.list;
+  }
+
+  /** Scrolls to the newest line (after the log was shown again). */
+  scrollToEnd(): void {
+    this.list.scrollTop = this.list.scrollHeight;
+    if (this.marker) this.marker.hidden = true;
   }
 
   /** The greatest message id received from the server, for the handshake's `lastId`. */
@@ -66,6 +84,7 @@ export class LogView {
         added++;
       }
     });
+    if (added > 0 && this.marker && !this.atBottom()) this.marker.hidden = false;
     return added;
   }
 
@@ -152,6 +171,11 @@ export class LogView {
   /** Highlights the lines written by `nick` (or none). */
   setOwnNick(nick: string | null): void {
     this.ownKey = nick === null ? null : nickKey(nick);
+    for (const text of this.list.querySelectorAll<HTMLElement>('.message .text')) {
+      const raw = text.textContent ?? '';
+      text.replaceChildren();
+      text.closest('.message')?.classList.toggle('mentions-me', renderText(text, raw, this.ownKey));
+    }
     for (const line of this.list.querySelectorAll<HTMLElement>('[data-nick]')) {
       if (line.classList.contains('pending') || line.classList.contains('failed')) continue;
       line.classList.toggle('own', this.isOwn(line.dataset['nick'] ?? ''));
@@ -166,6 +190,20 @@ export class LogView {
     this.list.focus();
     this.onRetry(cid);
   };
+
+  private readonly handleScroll = (): void => {
+    if (this.marker && !this.marker.hidden && this.atBottom()) this.marker.hidden = true;
+  };
+
+  private readonly handleMarker = (): void => {
+    this.scrollToEnd();
+    this.list.focus();
+  };
+
+  private atBottom(): boolean {
+    const list = this.list;
+    return list.scrollHeight - list.scrollTop - list.clientHeight <= BOTTOM_SLACK;
+  }
 
   private isOwn(nick: string): boolean {
     return this.ownKey !== null && nickKey(nick) === this.ownKey;
@@ -182,13 +220,9 @@ export class LogView {
     const line = make(doc, 'div', 'message');
     line.dataset['nick'] = nick;
     line.classList.toggle('own', this.isOwn(nick));
-    line.append(
-      this.time(ms),
-      ' ',
-      make(doc, 'span', 'nick', nick),
-      strings.nickSeparator,
-      make(doc, 'span', 'text', text),
-    );
+    const body = make(doc, 'span', 'text');
+    line.classList.toggle('mentions-me', renderText(body, text, this.ownKey));
+    line.append(this.time(ms), ' ', make(doc, 'span', 'nick', nick), strings.nickSeparator, body);
     return line;
   }
 

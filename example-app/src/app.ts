@@ -22,6 +22,9 @@ export interface ExampleApp {
 
 const PUBLIC_DIR = path.join(__dirname, '..', 'public');
 
+/** The example's rooms besides the default one. */
+export const EXAMPLE_ROOMS = ['games', 'help'];
+
 /** Builds the host app; `server.listen()` is the caller's. */
 export function createExampleApp(settings: ExampleSettings = {}): ExampleApp {
   const app = express();
@@ -37,7 +40,13 @@ export function createExampleApp(settings: ExampleSettings = {}): ExampleApp {
   });
   app.use('/static', express.static(PUBLIC_DIR, { index: false }));
 
-  const chat = createChatMiddleware({ server, history: settings.history, logger: settings.logger, cluster: settings.cluster });
+  const chat = createChatMiddleware({
+    server,
+    history: settings.history,
+    logger: settings.logger,
+    cluster: settings.cluster,
+    rooms: EXAMPLE_ROOMS,
+  });
   app.use('/chat', chat);
   return { app, server, chat };
 }

@@ -33,4 +33,26 @@ export class Broadcaster {
   exit(nick: string): void {
     this.namespace.to(roomChannel(DEFAULT_ROOM)).emit('exit', nick);
   }
+
+  /** Someone joined a room other than the default (the joiner included). */
+  enterRoom(nick: string, room: string): void {
+    this.namespace.to(roomChannel(room)).emit('enter', nick, { room });
+  }
+
+  /** Someone left a room other than the default, renamed or disconnected. */
+  exitRoom(nick: string, room: string): void {
+    this.namespace.to(roomChannel(room)).emit('exit', nick, { room });
+  }
+
+  /** Someone is typing in a room: to everyone there but the typist's socket. */
+  typing(socket: ChatSocket, nick: string, room: string): void {
+    const to = this.namespace.to(roomChannel(room)).except(socket.id);
+    if (room === DEFAULT_ROOM) to.emit('typing', nick);
+    else to.emit('typing', nick, { room });
+  }
+
+  /** Takes a socket out of a room's audience. */
+  leave(socket: ChatSocket, room: string): void {
+    void socket.leave(roomChannel(room));
+  }
 }

@@ -5,6 +5,7 @@ import type { ResolvedOptions } from '../options';
 import type { Broadcaster } from './broadcaster';
 import type { ChatNamespace, ChatSocket } from './types';
 import type { Presence } from './presence';
+import type { Rooms } from '../rooms/rooms';
 
 /** The dependencies of the namespace's handlers, injected so tests and clusters can swap them. */
 export interface ChatContext {
@@ -14,6 +15,8 @@ export interface ChatContext {
   presence: Presence;
   broadcaster: Broadcaster;
   logger: ChatLogger;
+  /** The rooms besides the default one, and who is in each. */
+  rooms: Rooms;
 }
 
 /** A handler's way to answer: a no-op when the client sent no ack function. */

@@ -3,7 +3,10 @@ import type { ChatContext } from './chat-context';
 import { handleChat } from './handle-chat';
 import { handleDisconnect } from './handle-disconnect';
 import { handleHistory } from './handle-history';
+import { handleJoin } from './handle-join';
+import { handleLeave } from './handle-leave';
 import { handleLogin } from './handle-login';
+import { handleTyping } from './handle-typing';
 import { safeHandler } from './safe-handler';
 import { createSerialQueue } from './serial-queue';
 import type { ChatSocket } from './types';
@@ -19,6 +22,9 @@ export function onConnection(context: ChatContext, socket: ChatSocket): void {
   socket.on('login', safeHandler(context, socket, 'login', handleLogin, schedule));
   socket.on('chat', safeHandler(context, socket, 'chat', handleChat, schedule));
   socket.on('history', safeHandler(context, socket, 'history', handleHistory, schedule));
+  socket.on('join', safeHandler(context, socket, 'join', handleJoin, schedule));
+  socket.on('leave', safeHandler(context, socket, 'leave', handleLeave, schedule));
+  socket.on('typing', safeHandler(context, socket, 'typing', handleTyping, schedule));
   socket.on('disconnect', () => {
     schedule(() => handleDisconnect(context, socket).catch((error: unknown) => {
       context.logger.error('releasing a nickname failed', { error: String(error) });

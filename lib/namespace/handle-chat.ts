@@ -1,7 +1,7 @@
 /** `chat(message, ack)`: store a message, ack its id, then broadcast it. */
 import { ChatError, DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
-import { DEFAULT_ROOM } from '../protocol/payloads';
 import { parseChatRequest } from '../protocol/validate';
+import { roomOfRequest } from '../rooms/room-name';
 import type { EventHandler } from './chat-context';
 import { sendSystemLine } from './safe-handler';
 
@@ -14,8 +14,9 @@ export const handleChat: EventHandler = async (context, socket, args, reply) => 
     throw new ChatError('NOT_LOGGED_IN');
   }
   const request = parseChatRequest(args[0], context.options.maxMessageLength);
+  const room = context.rooms.joinedRoom(roomOfRequest(args[0]), socket.id);
   const { message, duplicate } = await context.store.append({
-    room: DEFAULT_ROOM,
+    room,
     u: nick,
     m: request.m,
     ts: Date.now(),
@@ -26,4 +27,6 @@ export const handleChat: EventHandler = async (context, socket, args, reply) => 
   reply({ ok: true, id: message.id });
   // A retried cid was broadcast the first time; readers repair any gap from history.
   if (!duplicate) context.broadcaster.chat(message);
+  // The message ends the typing hint its readers saw: the next keystroke is news again.
+  context.rooms.typingDone(room, socket.id);
 };

@@ -3,6 +3,7 @@ import { ChatError } from '../protocol/error-codes';
 import { validateNick, type ValidNick } from '../protocol/validate';
 import type { ChatContext, EventHandler } from './chat-context';
 import type { ChatSocket } from './types';
+import { renameInRooms } from './room-membership';
 
 /** Handles the `login` event. */
 export const handleLogin: EventHandler = async (context, socket, args, reply) => {
@@ -28,6 +29,7 @@ export async function logIn(context: ChatContext, socket: ChatSocket, valid: Val
   socket.data.nick = valid.nick;
   socket.data.nickKey = valid.key;
   broadcaster.enter(valid.nick);
+  if (previous !== undefined && previousKey !== undefined) renameInRooms(context, socket, previous, previousKey, valid);
   const users = await presence.list();
   socket.emit('users', users);
   return users;

@@ -13,6 +13,10 @@ export const ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'INTERNAL_ERROR',
   'CLUSTER_UNAVAILABLE',
+  'INVALID_ROOM',
+  'UNKNOWN_ROOM',
+  'TOO_MANY_ROOMS',
+  'NOT_IN_ROOM',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -28,6 +32,10 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly',
   INTERNAL_ERROR: 'Something went wrong on the server',
   CLUSTER_UNAVAILABLE: 'Nicknames cannot be checked right now; try again shortly',
+  INVALID_ROOM: 'That room name is not allowed',
+  UNKNOWN_ROOM: 'There is no such room',
+  TOO_MANY_ROOMS: 'No more rooms can be created',
+  NOT_IN_ROOM: 'Join that room first',
 };
 
 /**

@@ -7,8 +7,13 @@ import type {
   HistoryAck,
   HistoryMeta,
   HistoryRequest,
+  JoinAck,
+  JoinRequest,
+  LeaveAck,
   LoginAck,
+  RoomRef,
   SessionInfo,
+  TypingRequest,
 } from './payloads';
 
 /** Events a client emits. Every ack is optional except `history`'s, which is the point of it. */
@@ -19,16 +24,24 @@ export interface ClientToServerEvents {
   chat: (message: string | ChatRequest, ack?: (result: ChatAck) => void) => void;
   /** Page back through older messages. */
   history: (request: HistoryRequest, ack: (result: HistoryAck) => void) => void;
+  /** Join a room other than the default (logged in only): `history`, `users` and `enter` follow. */
+  join: (room: string | JoinRequest, ack?: (result: JoinAck) => void) => void;
+  /** Leave a joined room. */
+  leave: (room: string, ack?: (result: LeaveAck) => void) => void;
+  /** "I am typing" in a room (default: the default room); relayed at most once a second. */
+  typing: (request?: TypingRequest) => void;
 }
 
 /** Events the server emits. */
 export interface ServerToClientEvents {
-  /** Someone logged in (the new user receives it too). */
-  enter: (nick: string) => void;
-  /** Someone logged out, renamed or left. */
-  exit: (nick: string) => void;
-  /** Everyone logged in, sent to a client that just logged in. */
-  users: (nicks: string[]) => void;
+  /** Someone logged in (the new user receives it too); `{ room }` for a room other than the default. */
+  enter: (nick: string, where?: RoomRef) => void;
+  /** Someone logged out, renamed or left; `{ room }` for a room other than the default. */
+  exit: (nick: string, where?: RoomRef) => void;
+  /** Everyone logged in, sent to a client that just logged in (or joined the room in `{ room }`). */
+  users: (nicks: string[], where?: RoomRef) => void;
+  /** Someone is typing (never sent to the typist); `{ room }` for a room other than the default. */
+  typing: (nick: string, where?: RoomRef) => void;
   /** A message, or a SYSTEM line for this client only. */
   chat: (line: ChatLine) => void;
   /** Sent on connect, before anything else: the latest messages, or those after `auth.lastId`. */

@@ -60,6 +60,8 @@ export interface ChatRequest {
   m: string;
   /** A client-chosen id that makes retries safe: a repeated `cid` is acked, not sent twice. */
   cid?: string;
+  /** The room, once joined; omitted or `''`: the default room. */
+  room?: string;
 }
 
 /** A request for older messages. */
@@ -68,12 +70,16 @@ export interface HistoryRequest {
   before?: number;
   /** How many at most; defaults to the server's `historyLimit`. */
   limit?: number;
+  /** The room, once joined; omitted or `''`: the default room. */
+  room?: string;
 }
 
 /** Second argument of the `history` event. */
 export interface HistoryMeta {
   /** More messages were missed than were sent: page back with `history({ before })`. */
   truncated?: boolean;
+  /** The room, for rooms other than the default. */
+  room?: string;
 }
 
 /** Sent once after connecting: who the server thinks this socket is. */
@@ -91,3 +97,5 @@ export interface HandshakeAuth {
   /** The greatest message id the client holds: `history` then carries exactly what came after. */
   lastId?: number;
 }
+
+export type { RoomRef, JoinRequest, JoinAck, LeaveAck, TypingRequest } from '../rooms/room-payloads';

@@ -227,7 +227,7 @@ describe('history({ before, limit }, ack)', () => {
   it('ignores unknown keys, including __proto__', async () => {
     const chat = await startChat({ history: await storeWith(3) });
     const socket = await chat.connect();
-    const request = JSON.parse('{"__proto__":{"before":"x"},"room":"elsewhere","limit":1}') as unknown;
+    const request = JSON.parse('{"__proto__":{"before":"x"},"colour":"elsewhere","limit":1}') as unknown;
     expect(await emitAnyWithAck(socket, 'history', request)).toEqual({ ok: true, messages: [message(3)] });
   });
 

@@ -1,0 +1,261 @@
+/**
+ * The page's rooms: the default one (the original page's log and list) and those it joined, each
+ * with its own log, user list, outbox and unread count; the one on screen; and re-joining after a
+ * reconnect with the greatest id each room's log holds, so no line is shown twice.
+ */
+import type { ChatMessage, JoinAck } from '../../lib/protocol/payloads';
+import type { ClientConfig } from '../config';
+import { ACK_TIMEOUT_MS, type ChatSocket } from '../connection';
+import { make } from '../dom';
+import { nickKey } from '../nick-key';
+import { Outbox } from '../outbox';
+import { strings } from '../strings';
+import type { TitleUnread } from '../title-unread';
+import { LogView } from '../views/log';
+import { NicksView } from '../views/nicks';
+import type { RoomListView } from '../views/room-list';
+import type { StatusView } from '../views/status';
+import type { TypingView } from '../views/typing';
+
+/** The default room's name in the protocol. */
+export const DEFAULT_ROOM = '';
+
+interface Room {
+  /** As the server spells it (updated from the join ack). */
+  name: string;
+  readonly log: LogView;
+  readonly nicks: NicksView;
+  readonly nicksElement: HTMLElement;
+  readonly outbox: Outbox;
+  unread: number;
+  /** The server has this socket in the room. */
+  joined: boolean;
+  /** The page wants to be in the room (re-joined after every reconnect). */
+  wanted: boolean;
+}
+
+/** What the rooms act on. */
+export interface RoomsParts {
+  doc: Document;
+  socket: ChatSocket;
+  config: ClientConfig;
+  status: StatusView;
+  typing: TypingView;
+  title: TitleUnread;
+  list: RoomListView;
+  /** The rooms region (shown only when the host has rooms). */
+  region: HTMLElement;
+  /** The default room's parts: the original page's. */
+  defaultRoom: { log: LogView; nicks: NicksView; nicksElement: HTMLElement; outbox: Outbox };
+}
+
+/** The rooms of the page. */
+export class Rooms {
+  private readonly rooms = new Map<string, Room>();
+  private active = DEFAULT_ROOM;
+  private nick: string | null = null;
+
+  constructor(private readonly parts: RoomsParts) {
+    const { defaultRoom, config, region } = parts;
+    this.rooms.set(DEFAULT_ROOM, { name: DEFAULT_ROOM, ...defaultRoom, unread: 0, joined: true, wanted: true });
+    for (const name of config.rooms) this.ensure(name);
+    region.hidden = config.rooms.length === 0 && !config.allowUserRooms;
+    if (!region.hidden) defaultRoom.log.element.setAttribute('aria-label', strings.rooms.messagesIn(strings.rooms.defaultRoom));
+    this.render();
+  }
+
+  /** The room on screen, as the protocol names it. */
+  get current(): string {
+    return this.roomOf(this.active).name;
+  }
+
+  /** The typing hints' key for a room name. */
+  static key(name: string): string {
+    return nickKey(name);
+  }
+
+  /** Sends `text` to the room on screen. */
+  submit(text: string, nick: string): void {
+    this.roomOf(this.active).outbox.submit(text, nick);
+  }
+
+  /** Shows `name` (joining it first when needed). */
+  select(name: string): void {
+    const room = this.roomOf(name);
+    room.wanted = true;
+    this.show(room.name);
+    if (!room.joined) this.join(room);
+  }
+
+  /** Joins (or creates, when the host allows) the room typed by a person. */
+  open(typed: string): void {
+    const name = typed.trim();
+    if (name === '') return;
+    this.select(name);
+  }
+
+  /** Logged in (again): join every room the page wants to be in. */
+  loggedIn(nick: string): void {
+    this.nick = nick;
+    for (const room of this.rooms.values()) if (room.wanted && !room.joined) this.join(room);
+  }
+
+  /** Logged out, or the connection dropped: the server no longer has this page in its rooms. */
+  left(): void {
+    this.nick = null;
+    this.parts.typing.clear();
+    for (const room of this.rooms.values()) {
+      if (room.name === DEFAULT_ROOM) continue;
+      room.joined = false;
+      room.outbox.pause();
+      room.nicks.setStale(true);
+    }
+  }
+
+  /** New messages arrived in `room` (its log already holds them); counts them when unseen. */
+  noteMessages(name: string, messages: readonly ChatMessage[], added: number): void {
+    if (added === 0) return;
+    const ownKey = this.nick?.toLowerCase();
+    const fromOthers = messages.filter((message) => message.u.toLowerCase() !== ownKey);
+    for (const message of messages) this.parts.typing.remove(nickKey(name), message.u);
+    if (fromOthers.length === 0) return;
+    this.parts.title.note(Math.min(added, fromOthers.length));
+    const room = this.rooms.get(nickKey(name));
+    if (room && nickKey(name) !== this.active) {
+      room.unread += Math.min(added, fromOthers.length);
+      this.render();
+    }
+  }
+
+  /** `chat`, `history`, `users`, `enter`, `exit` of a room other than the default. */
+  messages(name: string, messages: readonly ChatMessage[], live: boolean): void {
+    const room = this.rooms.get(nickKey(name));
+    if (!room) return;
+    const added = room.log.addMessages(messages);
+    if (live) this.noteMessages(name, messages, added);
+  }
+
+  /** Everyone in a room (sent when this page joined it). */
+  users(name: string, nicks: readonly string[]): void {
+    this.rooms.get(nickKey(name))?.nicks.replace(nicks);
+  }
+
+  /** Someone joined or left a room. */
+  presence(name: string, kind: 'enter' | 'exit', nick: string): void {
+    const room = this.rooms.get(nickKey(name));
+    if (!room) return;
+    if (kind === 'enter') room.nicks.add(nick);
+    else {
+      room.nicks.remove(nick);
+      this.parts.typing.remove(nickKey(name), nick);
+    }
+    room.log.addNotice(kind, nick);
+  }
+
+  /** Marks your own lines in every room. */
+  setOwnNick(nick: string | null): void {
+    for (const room of this.rooms.values()) {
+      if (room.name === DEFAULT_ROOM) continue;
+      room.log.setOwnNick(nick);
+      room.nicks.setOwnNick(nick);
+    }
+  }
+
+  /** Removes every listener the rooms' views added. */
+  destroy(): void {
+    for (const room of this.rooms.values()) if (room.name !== DEFAULT_ROOM) room.log.destroy();
+  }
+
+  private join(room: Room): void {
+    const { socket, status } = this.parts;
+    if (this.nick === null || !socket.connected) {
+      status.info(strings.rooms.joinFirstLogIn);
+      return;
+    }
+    const lastId = room.log.lastId;
+    status.info(strings.rooms.joining(room.name));
+    socket.timeout(ACK_TIMEOUT_MS).emit('join', lastId === undefined ? { room: room.name } : { room: room.name, lastId }, (err: Error | null, ack: JoinAck) => {
+      if (err) {
+        status.error(strings.noAnswer);
+        return;
+      }
+      if (!ack.ok) {
+        status.error(strings.errorMessage(ack.error));
+        room.wanted = false;
+        if (this.active === nickKey(room.name)) this.show(DEFAULT_ROOM);
+        return;
+      }
+      status.clearMessage();
+      room.joined = true;
+      room.name = ack.room;
+      room.log.element.setAttribute('aria-label', strings.rooms.messagesIn(ack.room));
+      this.render();
+      room.nicks.replace(ack.users);
+      room.outbox.resume();
+    });
+  }
+
+  private show(name: string): void {
+    const room = this.roomOf(name);
+    this.active = nickKey(room.name);
+    room.unread = 0;
+    for (const other of this.rooms.values()) {
+      const visible = other === room;
+      other.log.element.hidden = !visible;
+      other.nicksElement.hidden = !visible;
+    }
+    room.log.scrollToEnd();
+    this.parts.typing.show(this.active);
+    this.render();
+  }
+
+  private roomOf(name: string): Room {
+    return this.rooms.get(nickKey(name)) ?? this.ensure(name);
+  }
+
+  /** The room called `name`, created (with its own log and list, hidden) when new to the page. */
+  private ensure(name: string): Room {
+    const existing = this.rooms.get(nickKey(name));
+    if (existing) return existing;
+    const { doc, socket, defaultRoom } = this.parts;
+    const logElement = make(doc, 'div', 'cb-log');
+    logElement.setAttribute('role', 'log');
+    logElement.setAttribute('aria-live', 'polite');
+    logElement.setAttribute('aria-label', strings.rooms.messagesIn(name));
+    logElement.tabIndex = 0;
+    logElement.hidden = true;
+    logElement.dataset['room'] = name;
+    const lastLog = [...this.rooms.values()].at(-1)?.log.element ?? defaultRoom.log.element;
+    lastLog.after(logElement);
+    const nicksElement = make(doc, 'ul', 'cb-nicks');
+    nicksElement.setAttribute('aria-label', strings.rooms.usersIn(name));
+    nicksElement.hidden = true;
+    nicksElement.dataset['room'] = name;
+    ([...this.rooms.values()].at(-1)?.nicksElement ?? defaultRoom.nicksElement).after(nicksElement);
+    const marker = doc.getElementById('chat-new');
+    // The log and the outbox refer to each other, and the outbox to the room's final spelling.
+    const late: { outbox?: Outbox; room?: Room } = {};
+    const log = new LogView(logElement, (cid) => late.outbox?.retry(cid), marker instanceof HTMLButtonElement ? marker : null);
+    const outbox = new Outbox(
+      (request, done) => socket.timeout(ACK_TIMEOUT_MS).emit('chat', { ...request, room: late.room?.name ?? name }, (err, ack) => done(err, ack)),
+      log,
+    );
+    const nicks = new NicksView(nicksElement);
+    log.setOwnNick(this.nick);
+    nicks.setOwnNick(this.nick);
+    const room: Room = { name, log, nicks, nicksElement, outbox, unread: 0, joined: false, wanted: false };
+    Object.assign(late, { outbox, room });
+    this.rooms.set(nickKey(name), room);
+    this.render();
+    return room;
+  }
+
+  private render(): void {
+    const entries = [...this.rooms.values()].map((room) => ({
+      name: nickKey(room.name),
+      label: room.name === DEFAULT_ROOM ? strings.rooms.defaultRoom : room.name,
+      unread: room.unread,
+    }));
+    this.parts.list?.render(entries, this.active);
+  }
+}

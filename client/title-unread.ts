@@ -1,0 +1,32 @@
+/** The unread count in the tab's title while the tab is hidden: "(3) Chatterbox". */
+import { strings } from './strings';
+
+/** Counts messages that arrive while the page is hidden and shows the count in its title. */
+export class TitleUnread {
+  private readonly base: string;
+  private unread = 0;
+
+  constructor(private readonly doc: Document) {
+    this.base = doc.title;
+    doc.addEventListener('visibilitychange', this.handleVisibility);
+  }
+
+  /** Removes the listener this added and restores the title. */
+  destroy(): void {
+    this.doc.removeEventListener('visibilitychange', this.handleVisibility);
+    this.doc.title = this.base;
+  }
+
+  /** A message from someone else arrived. */
+  note(count = 1): void {
+    if (this.doc.visibilityState !== 'hidden') return;
+    this.unread += count;
+    this.doc.title = strings.title(this.base, this.unread);
+  }
+
+  private readonly handleVisibility = (): void => {
+    if (this.doc.visibilityState === 'hidden') return;
+    this.unread = 0;
+    this.doc.title = this.base;
+  };
+}

@@ -1,0 +1,17 @@
+/** `leave(room, ack)`: leave a joined room other than the default; the others there see `exit`. */
+import { ChatError } from '../protocol/error-codes';
+import type { EventHandler } from './chat-context';
+
+/** Handles the `leave` event. */
+export const handleLeave: EventHandler = (context, socket, args, reply) => {
+  const { nick, nickKey } = socket.data;
+  if (nick === undefined || nickKey === undefined) throw new ChatError('NOT_LOGGED_IN');
+  const { rooms, broadcaster } = context;
+  const room = rooms.joinedRoom(rooms.registry.find(args[0]), socket.id);
+  const wasLast = rooms.members.remove(room, nickKey, socket.id);
+  broadcaster.leave(socket, room);
+  reply({ ok: true, room });
+  // The leaver's socket is out of the room's audience by now: it learns from the ack.
+  if (wasLast) broadcaster.exitRoom(nick, room);
+  return Promise.resolve();
+};

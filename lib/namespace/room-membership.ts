@@ -1,0 +1,23 @@
+/** Moves a socket's memberships of rooms other than the default when it renames or goes away. */
+import type { ValidNick } from '../protocol/validate';
+import type { ChatContext } from './chat-context';
+import type { ChatSocket } from './types';
+
+/** A joined socket renamed: `exit(old)` then `enter(new)` in each of its rooms, as in the default room. */
+export function renameInRooms(context: ChatContext, socket: ChatSocket, previous: string, previousKey: string, next: ValidNick): void {
+  const { rooms, broadcaster } = context;
+  for (const room of rooms.members.roomsOf(socket.id)) {
+    if (rooms.members.remove(room, previousKey, socket.id)) broadcaster.exitRoom(previous, room);
+    if (rooms.members.add(room, next.nick, next.key, socket.id)) broadcaster.enterRoom(next.nick, room);
+  }
+}
+
+/** A socket disconnected: it leaves every room it joined; the user exits where it was their last socket. */
+export function leaveAllRooms(context: ChatContext, socket: ChatSocket, nick: string, key: string): void {
+  const { rooms, broadcaster } = context;
+  for (const room of rooms.members.roomsOf(socket.id)) {
+    if (rooms.members.remove(room, key, socket.id)) broadcaster.exitRoom(nick, room);
+  }
+  rooms.members.forget(socket.id);
+  rooms.forgetTyping(socket.id);
+}
