@@ -12,6 +12,13 @@ export const ERROR_CODES = [
   'INVALID_REQUEST',
   'STORE_UNAVAILABLE',
   'INTERNAL_ERROR',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'NICK_RESERVED',
+  'NICK_LOCKED',
+  'MUTED',
+  'MESSAGE_REJECTED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -26,6 +33,13 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   INVALID_REQUEST: 'That request is malformed',
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly',
   INTERNAL_ERROR: 'Something went wrong on the server',
+  UNAUTHORIZED: 'Sign in to use the chat',
+  FORBIDDEN: 'You are not allowed to do that',
+  RATE_LIMITED: 'You are sending too fast; wait a moment',
+  NICK_RESERVED: 'That nickname is reserved',
+  NICK_LOCKED: 'You are signed in: your nickname is your account name',
+  MUTED: 'You are muted for now',
+  MESSAGE_REJECTED: 'That message was not accepted',
 };
 
 /**
@@ -34,10 +48,13 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
  */
 export class ChatError extends Error {
   readonly code: ErrorCode;
+  /** For `RATE_LIMITED` and `MUTED`: how long to wait before trying again, in milliseconds. */
+  readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, message: string = DEFAULT_ERROR_MESSAGES[code]) {
+  constructor(code: ErrorCode, message: string = DEFAULT_ERROR_MESSAGES[code], retryAfter?: number) {
     super(message);
     this.name = 'ChatError';
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 }
