@@ -13,6 +13,13 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   INVALID_REQUEST: 'The server did not understand the request.',
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly.',
   INTERNAL_ERROR: 'Something went wrong on the server.',
+  UNAUTHORIZED: 'Sign in to use the chat.',
+  FORBIDDEN: 'You are not allowed to do that.',
+  RATE_LIMITED: 'You are sending too fast; wait a moment and try again.',
+  NICK_RESERVED: 'That nickname is reserved.',
+  NICK_LOCKED: 'You are signed in: your nickname is your account name.',
+  MUTED: 'You are muted for now.',
+  MESSAGE_REJECTED: 'That message was not accepted.',
 };
 
 /** The page's texts; functions take the parts that vary. */

@@ -1,10 +1,11 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
-import type { ChatLine, ChatMessage, HistoryMeta, SessionInfo } from '../../lib/protocol/payloads';
+import type { ChatLine, ChatMessage, DeleteRequest, HistoryMeta, SessionInfo } from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';
 import { onConnectError } from './connect-error';
 import { onDisconnect } from './disconnect';
+import { onDelete } from './delete';
 import { onEnter } from './enter';
 import { onExit } from './exit';
 import { onHistory } from './history';
@@ -25,6 +26,7 @@ export function listen(ctx: ChatContext): () => void {
   const exit = (nick: string): void => onExit(ctx, nick);
   const users = (nicks: string[]): void => onUsers(ctx, nicks);
   const chat = (line: ChatLine): void => onChat(ctx, line);
+  const remove = (request: DeleteRequest): void => onDelete(ctx, request);
 
   socket.on('connect', connect);
   socket.on('disconnect', disconnect);
@@ -36,6 +38,7 @@ export function listen(ctx: ChatContext): () => void {
   socket.on('exit', exit);
   socket.on('users', users);
   socket.on('chat', chat);
+  socket.on('delete', remove);
 
   return () => {
     socket.off('connect', connect);
@@ -48,5 +51,6 @@ export function listen(ctx: ChatContext): () => void {
     socket.off('exit', exit);
     socket.off('users', users);
     socket.off('chat', chat);
+    socket.off('delete', remove);
   };
 }

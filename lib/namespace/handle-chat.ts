@@ -1,4 +1,5 @@
 /** `chat(message, ack)`: store a message, ack its id, then broadcast it. */
+import { screenMessage } from '../moderation/screen-message';
 import { ChatError, DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
 import { DEFAULT_ROOM } from '../protocol/payloads';
 import { parseChatRequest } from '../protocol/validate';
@@ -14,6 +15,7 @@ export const handleChat: EventHandler = async (context, socket, args, reply) => 
     throw new ChatError('NOT_LOGGED_IN');
   }
   const request = parseChatRequest(args[0], context.options.maxMessageLength);
+  request.m = await screenMessage(context, socket, request.m, DEFAULT_ROOM);
   const { message, duplicate } = await context.store.append({
     room: DEFAULT_ROOM,
     u: nick,
