@@ -203,9 +203,9 @@ function checkOrigins(value: unknown, invalid: Invalid): string[] {
 function checkRate(name: string, value: unknown, fallback: Required<RateOption>, invalid: Invalid): Required<RateOption> | false {
   if (value === undefined) return { ...fallback };
   if (value === false) return false;
-  const rate = value as Partial<RateOption> | null;
   const expected = '{ limit, windowMs, blockMs? } (whole numbers, limit ≥ 1, windowMs ≥ 1) or false';
-  if (typeof rate !== 'object' || rate === null || Array.isArray(rate)) throw invalid(name, expected, value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(name, expected, value);
+  const rate: Partial<RateOption> = value;
   const limit = rate.limit;
   const windowMs = rate.windowMs;
   const blockMs = rate.blockMs ?? 0;
