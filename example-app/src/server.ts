@@ -4,7 +4,11 @@ import { createExampleApp } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
 const historyFile = process.env.CHAT_HISTORY_FILE ?? path.join(__dirname, '..', 'data', 'chat.sqlite');
-const { server, chat } = createExampleApp({ history: { sqlite: historyFile } });
+const { server, chat } = createExampleApp({
+  history: { sqlite: historyFile },
+  sessionSecret: process.env.SESSION_SECRET,
+  admins: (process.env.CHAT_ADMINS ?? '').split(',').filter((name) => name.trim() !== ''),
+});
 
 server.listen(port, () => {
   const address = server.address();

@@ -2,7 +2,7 @@
  * The identity, access and abuse-limit options: their types, defaults and checks, kept apart from
  * options.ts so that file only lists them.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
 /** Who the host says a connecting user is. */
 export interface ChatIdentity {
@@ -26,7 +26,9 @@ export type IdentifyFunction = (
 ) => ChatIdentity | null | undefined | Promise<ChatIdentity | null | undefined>;
 
 /** An Express/Connect middleware, such as the one express-session returns. */
-export type HandshakeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+// `any`: Express, Connect and passport declare their own request/response types, all supersets of Node's.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type HandshakeMiddleware = (req: any, res: any, next: (err?: any) => void) => void;
 
 /** A token-bucket rate: `limit` actions per `windowMs`; when spent, refuse for `blockMs` (or until a token is back). */
 export interface RateOption {

@@ -46,7 +46,7 @@ describe('access options', () => {
     ['onMessage', {}, 'option "onMessage" must be a function'],
     ['identityCheckInterval', -5, 'option "identityCheckInterval" must be a whole number'],
   ])('throws a TypeError naming %s for %p', (name, value, message) => {
-    const create = () => createChatMiddleware({ history: new MemoryStore(), [name]: value } as never);
+    const create = () => createChatMiddleware({ history: new MemoryStore(), [name]: value });
     expect(create).toThrow(TypeError);
     expect(create).toThrow(message);
   });
