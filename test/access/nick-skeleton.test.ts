@@ -20,11 +20,18 @@ describe('skeleton', () => {
     expect(nickSkeletonKey('alice')).not.toBe(nickSkeletonKey('alina'));
   });
 
-  it('is idempotent and total over any string (property)', () => {
+  it('is total and the same for any normalisation form of its input (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (text) => {
-        const once = skeleton(text);
-        expect(skeleton(once)).toBe(once);
+        expect(skeleton(text.normalize('NFC'))).toBe(skeleton(text.normalize('NFD')));
+      }),
+    );
+  });
+
+  it('folds case for ASCII nicknames (property)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_]{1,20}$/), (nick) => {
+        expect(nickSkeletonKey(nick.toUpperCase())).toBe(nickSkeletonKey(nick.toLowerCase()));
       }),
     );
   });
