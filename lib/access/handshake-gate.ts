@@ -69,21 +69,27 @@ function refusal(code: ErrorCode, message?: string, retryAfter?: number): Error 
 /** The namespace middleware: identity, anonymity, kicks (and, on a host's `io`, origin and address limits). */
 export function createNamespaceGate(context: ChatContext): (socket: ChatSocket, next: (err?: Error) => void) => void {
   const { options, access } = context;
-  return (socket, next) => {
+  return (socket, done) => {
     const req = socket.request;
     const address = clientAddress(req, options.trustProxy);
     socket.data.address = address;
+    let next = done;
     if (options.io !== undefined) {
       // The host's engine is shared with its own namespaces: the chat checks its own connections here.
       if (refuseOrigin(req, options.origins) !== undefined) {
-        next(refusal('FORBIDDEN', 'Origin not allowed'));
+        done(refusal('FORBIDDEN', 'Origin not allowed'));
         return;
       }
       if (!access.connections.tryAcquire(address)) {
-        next(refusal('FORBIDDEN', 'Too many connections from your address'));
+        done(refusal('FORBIDDEN', 'Too many connections from your address'));
         return;
       }
-      socket.once('disconnect', () => access.connections.release(address));
+      // A refused socket never disconnects: give its slot back at once.
+      next = (err) => {
+        if (err) access.connections.release(address);
+        else socket.once('disconnect', () => access.connections.release(address));
+        done(err);
+      };
     }
     identifyRequest(context, req).then(
       (user) => {

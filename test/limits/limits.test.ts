@@ -1,6 +1,7 @@
 /** Abuse limits: message and event rates, connections per address, the write-buffer cap, trustProxy. */
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import { clientAddress } from '../../lib/limits/client-address';
 import { TokenBucket } from '../../lib/limits/token-bucket';
@@ -108,6 +109,29 @@ describe('maxConnectionsPerAddress', () => {
     const again = connectFrom(chat, '127.0.0.2');
     await nextEvent(again, 'session', 5000);
     for (const socket of [...sockets, fourth, other, again]) socket.disconnect();
+  });
+});
+
+describe('maxConnectionsPerAddress with the host’s own io', () => {
+  it('refuses beyond the limit at the namespace with FORBIDDEN, and a refused socket holds no slot', async () => {
+    const io = new Server();
+    const chat = await startChat({ io, maxConnectionsPerAddress: 2 });
+    io.attach(chat.server);
+    const first = connectFrom(chat, '127.0.0.4');
+    const second = connectFrom(chat, '127.0.0.4');
+    await Promise.all([nextEvent(first, 'session', 5000), nextEvent(second, 'session', 5000)]);
+    for (let i = 0; i < 3; i++) {
+      const refused = connectFrom(chat, '127.0.0.4');
+      const [error] = await nextEvent<[Error & { data?: unknown }]>(refused, 'connect_error', 5000);
+      expect(error.data).toEqual({ code: 'FORBIDDEN' });
+      refused.disconnect();
+    }
+    first.disconnect();
+    await settle(300);
+    const third = connectFrom(chat, '127.0.0.4');
+    await nextEvent(third, 'session', 5000);
+    for (const socket of [second, third]) socket.disconnect();
+    await io.close();
   });
 });
 
