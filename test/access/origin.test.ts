@@ -102,8 +102,7 @@ describe('origins (default: the chat’s own origin only)', () => {
   });
 
   it('with the host’s own io, refuses a foreign origin at the namespace with FORBIDDEN', async () => {
-    const server = http.createServer();
-    const io = new Server(server);
+    const io = new Server();
     const chat = await startChat({ io });
     io.attach(chat.server);
     const socket = connectClient(`${chat.url}/chat`, {
