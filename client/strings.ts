@@ -18,6 +18,13 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   UNKNOWN_ROOM: 'There is no such room.',
   TOO_MANY_ROOMS: 'No more rooms can be created.',
   NOT_IN_ROOM: 'Join that room first.',
+  UNAUTHORIZED: 'Sign in to use the chat.',
+  FORBIDDEN: 'You are not allowed to do that.',
+  RATE_LIMITED: 'You are sending too fast; wait a moment and try again.',
+  NICK_RESERVED: 'That nickname is reserved.',
+  NICK_LOCKED: 'You are signed in: your nickname is your account name.',
+  MUTED: 'You are muted for now.',
+  MESSAGE_REJECTED: 'That message was not accepted.',
 };
 
 /** The page's texts; functions take the parts that vary. */

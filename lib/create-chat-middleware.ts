@@ -8,7 +8,11 @@ import createDebug from 'debug';
 import type { NextFunction, Request, Response } from 'express';
 import { Server as SocketIOServer } from 'socket.io';
 import { ChatCluster, type ClusterState } from './cluster/chat-cluster';
+import { createAccessState } from './access/access-state';
+import { createAllowRequest, createNamespaceGate, trackEngineConnections } from './access/handshake-gate';
+import { recheckIdentities } from './access/identity';
 import { createStore } from './history/open-store';
+import { createHostApi, type ChatHostApi } from './moderation/host-api';
 import { Broadcaster } from './namespace/broadcaster';
 import type { ChatContext } from './namespace/chat-context';
 import { onConnection } from './namespace/connection';
@@ -23,7 +27,7 @@ import { addedListeners, detachEngine, snapshotListeners } from './server-listen
 const debug = createDebug('chatterbox:middleware');
 
 /** What `createChatMiddleware` returns: an Express middleware with the chat's controls. */
-export interface ChatMiddleware {
+export interface ChatMiddleware extends ChatHostApi {
   (req: Request, res: Response, next: NextFunction): void;
   /** Attaches the chat to the host's HTTP(S) server; returns the middleware. */
   attach(server: HttpServer | HttpsServer): ChatMiddleware;
@@ -51,6 +55,8 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
   const cluster = resolved.cluster ? new ChatCluster(resolved.cluster, resolved.namespace, logger) : undefined;
   const presence = cluster?.presence ?? new LocalPresence();
   const rooms = new Rooms({ rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength });
+  const access = createAccessState(resolved);
+  let chatContext: ChatContext | undefined;
   const ready = store.open();
   ready.catch((error: unknown) => {
     logger.error(`the message store cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
@@ -72,7 +78,19 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
     if (nsp.listenerCount('connection') > 0) {
       throw new Error(`express-chatterbox: the namespace "${resolved.namespace}" already has connection handlers`);
     }
-    const context: ChatContext = { options: resolved, namespace: nsp, store, presence, broadcaster: new Broadcaster(nsp), logger, rooms };
+    const context: ChatContext = {
+      options: resolved,
+      namespace: nsp,
+      store,
+      presence,
+      broadcaster: new Broadcaster(nsp),
+      logger,
+      rooms,
+      access,
+    };
+    chatContext = context;
+    // The host's middleware (its session) runs on every handshake, so `identify` sees req.session.
+    for (const use of resolved.use) io.engine.use(use);
     // No socket is served before the store is open; if it never opens, clients are told why.
     nsp.use((_socket, next) => {
       ready.then(
@@ -80,6 +98,19 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
         () => next(Object.assign(new Error('The message store is unavailable'), { data: { code: 'STORE_UNAVAILABLE' } })),
       );
     });
+    nsp.use(createNamespaceGate(context));
+    if (resolved.identify !== undefined && resolved.identityCheckInterval > 0) {
+      let checking = false;
+      const timer = setInterval(() => {
+        if (checking) return;
+        checking = true;
+        void recheckIdentities(context).finally(() => {
+          checking = false;
+        });
+      }, resolved.identityCheckInterval);
+      timer.unref();
+      access.timers.add(timer);
+    }
     nsp.on('connection', (socket) => onConnection(context, socket));
     cluster?.bind(context);
     namespace = nsp;
@@ -100,23 +131,30 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
       serveClient: false,
       // The host may run its own WebSocket endpoints on this server: leave their upgrades alone.
       destroyUpgrade: false,
-      maxHttpBufferSize: resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES,
+      maxHttpBufferSize: resolved.maxHttpBufferSize ?? resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES,
+      allowRequest: createAllowRequest(resolved, access),
       ...(resolved.adapter ?? cluster?.adapter ? { adapter: resolved.adapter ?? cluster?.adapter } : {}),
     });
     ownedIo = io;
+    const untrack = trackEngineConnections(io.engine, access);
     // Taken now, so that close() removes engine.io's listeners only, never ones the host adds later.
     const added = addedListeners(server, before);
-    detach = () => detachEngine(server, before, added);
+    detach = () => {
+      untrack();
+      detachEngine(server, before, added);
+    };
     bindNamespace(io);
     return middleware;
   };
 
+  Object.assign(middleware, createHostApi(() => chatContext));
   Object.defineProperty(middleware, 'namespace', { get: () => namespace, enumerable: true });
   Object.defineProperty(middleware, 'ready', { value: ready, enumerable: true });
   middleware.status = () => ({ cluster: cluster?.status ?? 'off' });
 
   middleware.close = () => {
     closed ??= (async () => {
+      for (const timer of access.timers) clearInterval(timer);
       const nsp = namespace;
       if (nsp !== undefined) {
         for (const socket of nsp.sockets.values()) socket.disconnect(true);

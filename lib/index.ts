@@ -12,3 +12,14 @@ export { MemoryStore, type MemoryStoreOptions } from './history/memory-store';
 export { SqliteStore, type SqliteStoreOptions } from './history/sqlite-store';
 export { PostgresStore, type PostgresStoreOptions } from './history/postgres-store';
 export type { Presence, ClaimResult } from './namespace/presence';
+export type {
+  ChatIdentity,
+  IdentifyFunction,
+  HandshakeRequest,
+  HandshakeMiddleware,
+  RateOption,
+  OnMessageHook,
+  IncomingChatMessage,
+  MessageContext,
+} from './access/access-options';
+export type { ChatHostApi } from './moderation/host-api';

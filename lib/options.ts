@@ -6,6 +6,7 @@ import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
 import { Server as SocketIOServer, type ServerOptions } from 'socket.io';
+import { ACCESS_OPTION_NAMES, resolveAccessOptions, type AccessOptionsInput, type ResolvedAccessOptions } from './access/access-options';
 import type { MessageStore } from './history/message-store';
 import { consoleLogger, type ChatLogger } from './logger';
 import { nearestName, showValue } from './util/suggest';
@@ -25,8 +26,26 @@ export type HistoryOption =
   /** Any object implementing {@link MessageStore} (the host opens and closes it). */
   | MessageStore;
 
-/** Options of `createChatMiddleware`; all optional. `undefined` is the same as leaving one out. */
-export interface ChatOptions {
+/**
+ * Options of `createChatMiddleware`; all optional. `undefined` is the same as leaving one out.
+ *
+ * Identity, access and abuse limits (declared with their types in `access/access-options.ts`):
+ * - `use`: the host's Express middleware run on every Socket.IO handshake (e.g. `[session]`). Defaults to `[]`.
+ * - `identify(req)`: sync or async; returns `{ nick, id?, admin? }` for a signed-in user, else null. Defaults to none.
+ * - `allowAnonymous`: guests may pick a nickname. Defaults to true without `identify`, false with it.
+ * - `identityCheckInterval`: ms between re-checks of signed-in users' sessions (0: never). Defaults to `60000`.
+ * - `origins`: page origins allowed besides the chat's own (exact). Defaults to `[]` (own origin only).
+ * - `reservedNicks`: nicknames (and their look-alikes) no guest may take. Defaults to `[]`.
+ * - `messageRate`: chat messages per user. Defaults to `{ limit: 3, windowMs: 2000, blockMs: 5000 }`.
+ * - `eventRate`: events of any kind per connection. Defaults to `{ limit: 30, windowMs: 2000 }`.
+ * - `loginRate`: logins and renames per address. Defaults to `{ limit: 10, windowMs: 60000 }`.
+ * - `maxConnectionsPerAddress`: open connections per client address (0: no limit). Defaults to `20`.
+ * - `maxBufferedBytes`: bytes waiting to be sent to one client before it is dropped. Defaults to 8 MiB.
+ * - `maxHttpBufferSize`: largest incoming packet, for the Socket.IO server Chatterbox creates. Defaults to 4 × `maxMessageLength` + 8 KiB.
+ * - `trustProxy`: read the client address from `X-Forwarded-For` (true, or the number of proxy hops). Defaults to false.
+ * - `onMessage(msg, ctx)`: return false to reject, a string to rewrite, nothing to keep. Defaults to none.
+ */
+export interface ChatOptions extends AccessOptionsInput {
   /** The host's HTTP or HTTPS server: attach the chat to it at once. Defaults to none (call `attach()`). */
   server?: HttpServer | HttpsServer;
   /**
@@ -74,7 +93,7 @@ export interface ChatOptions {
 }
 
 /** The options after validation, every default filled in. */
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedAccessOptions {
   server: HttpServer | HttpsServer | undefined;
   io: SocketIOServer | undefined;
   namespace: string;
@@ -124,6 +143,7 @@ const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'rooms',
   'allowUserRooms',
   'maxRooms',
+  ...ACCESS_OPTION_NAMES,
 ];
 
 /** Validates `options` (never mutating them) and fills in every default. */
@@ -161,6 +181,7 @@ export function resolveOptions(options: ChatOptions | undefined): ResolvedOption
     rooms: checkRooms(withDefault(o.rooms, []), maxNickLength, maxRooms),
     allowUserRooms: checkBoolean('allowUserRooms', withDefault(o.allowUserRooms, false)),
     maxRooms,
+    ...resolveAccessOptions(o, invalid),
   };
 }
 

@@ -1,10 +1,11 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
-import type { ChatLine, ChatMessage, HistoryMeta, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
+import type { ChatLine, ChatMessage, DeleteRequest, HistoryMeta, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';
 import { onConnectError } from './connect-error';
 import { onDisconnect } from './disconnect';
+import { onDelete } from './delete';
 import { onEnter } from './enter';
 import { onExit } from './exit';
 import { onHistory } from './history';
@@ -27,6 +28,7 @@ export function listen(ctx: ChatContext): () => void {
   const users = (nicks: string[], where?: RoomRef): void => onUsers(ctx, nicks, where);
   const typing = (nick: string, where?: RoomRef): void => onTyping(ctx, nick, where);
   const chat = (line: ChatLine): void => onChat(ctx, line);
+  const remove = (request: DeleteRequest): void => onDelete(ctx, request);
 
   socket.on('connect', connect);
   socket.on('disconnect', disconnect);
@@ -39,6 +41,7 @@ export function listen(ctx: ChatContext): () => void {
   socket.on('users', users);
   socket.on('chat', chat);
   socket.on('typing', typing);
+  socket.on('delete', remove);
 
   return () => {
     socket.off('connect', connect);
@@ -52,5 +55,6 @@ export function listen(ctx: ChatContext): () => void {
     socket.off('users', users);
     socket.off('chat', chat);
     socket.off('typing', typing);
+    socket.off('delete', remove);
   };
 }

@@ -136,6 +136,14 @@ export class LogView {
     this.stateOf(line).textContent = strings.pending[state];
   }
 
+  /** A moderator removed message `id`: it leaves the page. */
+  removeMessage(id: number): void {
+    const line = this.lines.get(id);
+    if (!line) return;
+    this.lines.delete(id);
+    this.keepingScroll(() => line.remove());
+  }
+
   /** The server stored a pending line as message `id`. */
   markDelivered(cid: string, id: number): void {
     const line = this.pending.get(cid);

@@ -8,6 +8,8 @@ const historyFile = process.env.CHAT_HISTORY_FILE ?? path.join(__dirname, '..', 
 const { server, chat } = createExampleApp({
   history: process.env.DATABASE_URL ? { postgres: process.env.DATABASE_URL } : { sqlite: historyFile },
   cluster: process.env.REDIS_URL ? { redis: process.env.REDIS_URL, keyPrefix: process.env.REDIS_KEY_PREFIX } : undefined,
+  sessionSecret: process.env.SESSION_SECRET,
+  admins: (process.env.CHAT_ADMINS ?? '').split(',').filter((name) => name.trim() !== ''),
 });
 
 server.listen(port, () => {

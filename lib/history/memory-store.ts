@@ -62,6 +62,13 @@ export class MemoryStore implements MessageStore {
     return Promise.resolve({ messages: truncated ? newest.slice(1) : newest, truncated });
   }
 
+  delete(id: number): Promise<boolean> {
+    const index = this.messages.findIndex((stored) => stored.id === id);
+    if (index < 0) return Promise.resolve(false);
+    this.messages.splice(index, 1);
+    return Promise.resolve(true);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -52,6 +52,8 @@ export interface MessageStore {
   before(room: string, id: number, limit: number): Promise<ChatMessage[]>;
   /** The messages of a room with an id above `id` (the newest `limit` if there are more). */
   after(room: string, id: number, limit: number): Promise<MessagesAfter>;
+  /** Forgets a message (moderation); resolves true when it was there. */
+  delete(id: number): Promise<boolean>;
   /** Releases what the store opened (never a pool or database the host passed in). */
   close(): Promise<void>;
 }

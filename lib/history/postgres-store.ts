@@ -192,6 +192,12 @@ export class PostgresStore implements MessageStore {
     return { messages: toMessages(room, truncated ? newest.slice(0, limit) : newest), truncated };
   }
 
+  async delete(id: number): Promise<boolean> {
+    this.assertOpen('delete');
+    const result = await this.run('delete', () => this.pool.query(`DELETE FROM ${this.names.table} WHERE id = $1`, [id]));
+    return (result.rowCount ?? 0) > 0;
+  }
+
   /** Lets requests under way finish, then ends the pool if the store created it. */
   async close(): Promise<void> {
     if (this.closed) return;

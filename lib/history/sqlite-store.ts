@@ -51,6 +51,7 @@ interface Statements {
   after: Database.Statement<[string, number, number], Row>;
   pruneByCount: Database.Statement<[number]>;
   pruneByAge: Database.Statement<[number]>;
+  deleteById: Database.Statement<[number]>;
   appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
 }
 
@@ -160,6 +161,10 @@ export class SqliteStore implements MessageStore {
     });
   }
 
+  async delete(id: number): Promise<boolean> {
+    return this.run('delete', (statements) => statements.deleteById.run(id).changes > 0);
+  }
+
   /** Closes the file; the store cannot be opened again. */
   close(): Promise<void> {
     this.closed = true;
@@ -240,6 +245,7 @@ function prepareStatements(db: Database.Database): Statements {
       'DELETE FROM messages WHERE id <= (SELECT id FROM messages ORDER BY id DESC LIMIT 1 OFFSET ?)',
     ),
     pruneByAge: db.prepare('DELETE FROM messages WHERE ts < ?'),
+    deleteById: db.prepare('DELETE FROM messages WHERE id = ?'),
     // One transaction, so that the first copy cannot be pruned between the insert that found it
     // and the select that reads it.
     appendWithClientId: db.transaction((input: NewMessage, authorKey: string, cid: string): AppendResult => {

@@ -1,4 +1,5 @@
 /** What every handler of one chat shares: its options, its store, its presence and its broadcaster. */
+import type { AccessState } from '../access/access-state';
 import type { MessageStore } from '../history/message-store';
 import type { ChatLogger } from '../logger';
 import type { ResolvedOptions } from '../options';
@@ -17,6 +18,8 @@ export interface ChatContext {
   logger: ChatLogger;
   /** The rooms besides the default one, and who is in each. */
   rooms: Rooms;
+  /** Access control and abuse limits (lib/access, lib/limits, lib/moderation). */
+  access: AccessState;
 }
 
 /** A handler's way to answer: a no-op when the client sent no ack function. */

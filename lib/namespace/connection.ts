@@ -1,4 +1,7 @@
 /** The protocol's table of contents: one line per client event. */
+import { capWriteBuffer } from '../limits/write-buffer-cap';
+import { guardEvents } from '../limits/event-guard';
+import { handleDelete, handleKick, handleMute } from '../moderation/handle-moderation';
 import type { ChatContext } from './chat-context';
 import { handleChat } from './handle-chat';
 import { handleDisconnect } from './handle-disconnect';
@@ -15,6 +18,10 @@ import { welcome } from './welcome';
 /** Wires a newly connected socket: its audience, its welcome, and a handler per event. */
 export function onConnection(context: ChatContext, socket: ChatSocket): void {
   const schedule = createSerialQueue();
+  capWriteBuffer(socket, context.options.maxBufferedBytes, () => {
+    context.logger.warn('a client that does not read was disconnected (maxBufferedBytes)', { address: socket.data.address });
+  });
+  guardEvents(context, socket);
   context.broadcaster.join(socket);
   schedule(() => welcome(context, socket).catch((error: unknown) => {
     context.logger.error('welcome failed', { error: String(error) });
@@ -25,6 +32,9 @@ export function onConnection(context: ChatContext, socket: ChatSocket): void {
   socket.on('join', safeHandler(context, socket, 'join', handleJoin, schedule));
   socket.on('leave', safeHandler(context, socket, 'leave', handleLeave, schedule));
   socket.on('typing', safeHandler(context, socket, 'typing', handleTyping, schedule));
+  socket.on('delete', safeHandler(context, socket, 'delete', handleDelete, schedule));
+  socket.on('mute', safeHandler(context, socket, 'mute', handleMute, schedule));
+  socket.on('kick', safeHandler(context, socket, 'kick', handleKick, schedule));
   socket.on('disconnect', () => {
     schedule(() => handleDisconnect(context, socket).catch((error: unknown) => {
       context.logger.error('releasing a nickname failed', { error: String(error) });

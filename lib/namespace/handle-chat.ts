@@ -1,4 +1,5 @@
 /** `chat(message, ack)`: store a message, ack its id, then broadcast it. */
+import { screenMessage } from '../moderation/screen-message';
 import { ChatError, DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
 import { parseChatRequest } from '../protocol/validate';
 import { roomOfRequest } from '../rooms/room-name';
@@ -15,6 +16,7 @@ export const handleChat: EventHandler = async (context, socket, args, reply) => 
   }
   const request = parseChatRequest(args[0], context.options.maxMessageLength);
   const room = context.rooms.joinedRoom(roomOfRequest(args[0]), socket.id);
+  request.m = await screenMessage(context, socket, request.m, room);
   const { message, duplicate } = await context.store.append({
     room,
     u: nick,

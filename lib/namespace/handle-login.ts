@@ -1,4 +1,6 @@
 /** `login(nick, ack)`: claim a nickname, announce it, and tell the caller who is here. */
+import { ownerOf } from '../access/access-state';
+import { admitNick } from '../access/nick-policy';
 import { ChatError } from '../protocol/error-codes';
 import { validateNick, type ValidNick } from '../protocol/validate';
 import type { ChatContext, EventHandler } from './chat-context';
@@ -7,6 +9,7 @@ import { renameInRooms } from './room-membership';
 
 /** Handles the `login` event. */
 export const handleLogin: EventHandler = async (context, socket, args, reply) => {
+  if (socket.data.user !== undefined) throw new ChatError('NICK_LOCKED');
   const valid = validateNick(args[0], context.options.maxNickLength);
   const users = await logIn(context, socket, valid);
   reply({ ok: true, nick: valid.nick, users });
@@ -16,11 +19,12 @@ export const handleLogin: EventHandler = async (context, socket, args, reply) =>
  * Logs `socket` in as `valid` (from `login` or from the handshake): claims the new name before
  * giving up the old one, so a refused rename leaves the user as they were.
  */
-export async function logIn(context: ChatContext, socket: ChatSocket, valid: ValidNick): Promise<string[]> {
+export async function logIn(context: ChatContext, socket: ChatSocket, given: ValidNick): Promise<string[]> {
   const { presence, broadcaster } = context;
+  const valid = admitNick(context, socket, given);
   const previous = socket.data.nick;
   const previousKey = socket.data.nickKey;
-  const claim = await presence.claim(valid, socket.id, socket.id);
+  const claim = await presence.claim(valid, ownerOf(socket.data, socket.id), socket.id);
   if (!claim.ok) throw new ChatError('NICK_TAKEN', `The nickname ${valid.nick} is already taken`);
   if (previous !== undefined && previousKey !== undefined) {
     if (previousKey !== valid.key) await presence.release(previousKey, socket.id);
@@ -28,7 +32,8 @@ export async function logIn(context: ChatContext, socket: ChatSocket, valid: Val
   }
   socket.data.nick = valid.nick;
   socket.data.nickKey = valid.key;
-  broadcaster.enter(valid.nick);
+  // A signed-in user's second tab joins the entry the first one made.
+  if (claim.first || previous !== undefined) broadcaster.enter(valid.nick);
   if (previous !== undefined && previousKey !== undefined) renameInRooms(context, socket, previous, previousKey, valid);
   const users = await presence.list();
   socket.emit('users', users);

@@ -13,7 +13,9 @@ const debug = createDebug('chatterbox:namespace');
 /** Turns any thrown value into the error ack a client may see; internal text never leaves. */
 export function toErrorAck(error: unknown): ErrorAck {
   const chatError = error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR');
-  return { ok: false, error: { code: chatError.code, message: chatError.message } };
+  const payload: ErrorAck['error'] = { code: chatError.code, message: chatError.message };
+  if (chatError.retryAfter !== undefined) payload.retryAfter = chatError.retryAfter;
+  return { ok: false, error: payload };
 }
 
 /** Sends a SYSTEM line to one socket, as the original did for chat-before-login. */

@@ -1,4 +1,5 @@
 /** What a socket receives on connect: its `history`, then the outcome of the handshake's nickname. */
+import { welcomeUser } from '../access/welcome-user';
 import { ChatError } from '../protocol/error-codes';
 import { DEFAULT_ROOM } from '../protocol/payloads';
 import { isPlainObject, parseLastId, validateNick } from '../protocol/validate';
@@ -14,6 +15,7 @@ import type { ChatSocket } from './types';
 export async function welcome(context: ChatContext, socket: ChatSocket): Promise<void> {
   const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
   await sendHistory(context, socket, parseLastId(auth.lastId));
+  if (socket.data.user !== undefined) return welcomeUser(context, socket);
   if (auth.nick === undefined || auth.nick === null) {
     socket.emit('session', { nick: null });
     return;

@@ -17,6 +17,13 @@ export const ERROR_CODES = [
   'UNKNOWN_ROOM',
   'TOO_MANY_ROOMS',
   'NOT_IN_ROOM',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'NICK_RESERVED',
+  'NICK_LOCKED',
+  'MUTED',
+  'MESSAGE_REJECTED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -36,6 +43,13 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   UNKNOWN_ROOM: 'There is no such room',
   TOO_MANY_ROOMS: 'No more rooms can be created',
   NOT_IN_ROOM: 'Join that room first',
+  UNAUTHORIZED: 'Sign in to use the chat',
+  FORBIDDEN: 'You are not allowed to do that',
+  RATE_LIMITED: 'You are sending too fast; wait a moment',
+  NICK_RESERVED: 'That nickname is reserved',
+  NICK_LOCKED: 'You are signed in: your nickname is your account name',
+  MUTED: 'You are muted for now',
+  MESSAGE_REJECTED: 'That message was not accepted',
 };
 
 /**
@@ -44,10 +58,13 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
  */
 export class ChatError extends Error {
   readonly code: ErrorCode;
+  /** For `RATE_LIMITED` and `MUTED`: how long to wait before trying again, in milliseconds. */
+  readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, message: string = DEFAULT_ERROR_MESSAGES[code]) {
+  constructor(code: ErrorCode, message: string = DEFAULT_ERROR_MESSAGES[code], retryAfter?: number) {
     super(message);
     this.name = 'ChatError';
     this.code = code;
+    this.retryAfter = retryAfter;
   }
 }

@@ -4,6 +4,7 @@ import type {
   ChatLine,
   ChatMessage,
   ChatRequest,
+  DeleteRequest,
   HistoryAck,
   HistoryMeta,
   HistoryRequest,
@@ -12,6 +13,8 @@ import type {
   LeaveAck,
   LoginAck,
   RoomRef,
+  ModerationAck,
+  SanctionRequest,
   SessionInfo,
   TypingRequest,
 } from './payloads';
@@ -30,6 +33,12 @@ export interface ClientToServerEvents {
   leave: (room: string, ack?: (result: LeaveAck) => void) => void;
   /** "I am typing" in a room (default: the default room); relayed at most once a second. */
   typing: (request?: TypingRequest) => void;
+  /** Moderators only: remove a message for everyone and from history. */
+  delete: (request: DeleteRequest, ack?: (result: ModerationAck) => void) => void;
+  /** Moderators only: keep a nickname from sending messages for a while. */
+  mute: (request: SanctionRequest, ack?: (result: ModerationAck) => void) => void;
+  /** Moderators only: disconnect a nickname and keep it out for a while. */
+  kick: (request: SanctionRequest, ack?: (result: ModerationAck) => void) => void;
 }
 
 /** Events the server emits. */
@@ -48,6 +57,8 @@ export interface ServerToClientEvents {
   history: (messages: ChatMessage[], meta: HistoryMeta) => void;
   /** Sent on connect after `history`: the outcome of the handshake's nickname. */
   session: (info: SessionInfo) => void;
+  /** A moderator or the host removed a message: drop it from the page. */
+  delete: (request: DeleteRequest) => void;
 }
 
 /** Events between servers of one cluster (none yet). */
@@ -59,4 +70,8 @@ export interface SocketData {
   nick?: string;
   /** Its comparison key (case- and compatibility-folded). */
   nickKey?: string;
+  /** Set when the host's `identify` knew the user: their stable id and whether they moderate. */
+  user?: { id: string; nick: string; admin: boolean };
+  /** The client's address (after `trustProxy`), for per-address limits. */
+  address?: string;
 }

@@ -34,6 +34,8 @@ export type ChatLine = ChatMessage | SystemLine;
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
+  /** With `RATE_LIMITED` and `MUTED`: milliseconds to wait before trying again. */
+  retryAfter?: number;
 }
 
 /** A failed request. */
@@ -88,7 +90,28 @@ export interface SessionInfo {
   nick: string | null;
   /** Why the handshake's nickname was refused, if it was. */
   error?: ErrorPayload;
+  /** True when the host signed this user in: the nickname is theirs and `login` cannot change it. */
+  identified?: boolean;
+  /** True for a moderator (may `delete`, `mute` and `kick`). */
+  admin?: boolean;
 }
+
+/** A moderator's request to remove a message (`delete`), and the event telling pages to drop it. */
+export interface DeleteRequest {
+  /** The message's id. */
+  id: number;
+}
+
+/** A moderator's request to mute or kick someone for a while. */
+export interface SanctionRequest {
+  /** The nickname. */
+  nick: string;
+  /** For how long, in seconds; defaults to 300 for a mute and 60 for a kick. */
+  seconds?: number;
+}
+
+/** Answer to a moderation request. */
+export type ModerationAck = Ack<object>;
 
 /** What a client may put in the handshake's `auth` (all optional). */
 export interface HandshakeAuth {

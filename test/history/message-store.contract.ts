@@ -139,6 +139,19 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
       });
     });
 
+    describe('delete', () => {
+      it('forgets the message in every read and resolves true, then false', async () => {
+        const first = await store.append(draft('one'));
+        const second = await store.append(draft('two'));
+        expect(await store.delete(first.message.id)).toBe(true);
+        expect((await store.latest('', 10)).map((message) => message.m)).toEqual(['two']);
+        expect((await store.after('', 0, 10)).messages.map((message) => message.m)).toEqual(['two']);
+        expect(await store.before('', second.message.id, 10)).toEqual([]);
+        expect(await store.delete(first.message.id)).toBe(false);
+        expect(await store.delete(999_999)).toBe(false);
+      });
+    });
+
     describe('latest', () => {
       it('returns the newest messages of the room, oldest first', async () => {
         const stored = await fill(store, 5);

@@ -71,7 +71,8 @@ describe('chat', () => {
     });
 
     it('keeps one sender’s messages in the order sent, even without waiting for acks', async () => {
-      const chat = await startChat();
+      // Rate limits off: this is about ordering (test/limits covers throttling).
+      const chat = await startChat({ messageRate: false, eventRate: false });
       const alice = await chat.login('alice');
       const bob = await chat.login('bob');
       const bobEvents = recordEvents(bob);

@@ -193,7 +193,8 @@ describe('hostile input through socket.io-client', () => {
   });
 
   it('serves a valid event after a burst of 200 invalid ones, in order', async () => {
-    const { logger, alice, bob } = await chatWithTwo();
+    // Rate limits off: this is about validation (test/limits covers throttling bursts).
+    const { logger, alice, bob } = await chatWithTwo({ eventRate: false, messageRate: false });
     const bobEvents = recordEvents(bob);
     const acks = await Promise.all(Array.from({ length: 200 }, (_, i) => emitAnyWithAck(alice, 'chat', i % 2 ? null : { m: i })));
     expect(new Set(acks.map((ack) => (ack as { ok: boolean }).ok))).toEqual(new Set([false]));
@@ -351,7 +352,8 @@ describe('raw Engine.IO v4 / Socket.IO v5 frames', () => {
   });
 
   it('many raw clients sending garbage at once leave the chat serving', async () => {
-    const { chat, logger, alice, bob } = await chatWithTwo();
+    // All from 127.0.0.1: the per-address limit is lifted here (test/limits covers it).
+    const { chat, logger, alice, bob } = await chatWithTwo({ maxConnectionsPerAddress: 0 });
     const raws = await Promise.all(Array.from({ length: 20 }, () => rawChat(chat.port)));
     raws.forEach((raw, i) => {
       const [, frames] = cases[i % cases.length] as [string, RawFrame[], Outcome];

@@ -1,0 +1,117 @@
+/**
+ * Nicknames that cannot impersonate: the UTS #39 confusable skeleton (`аlice` with a Cyrillic а
+ * has the skeleton of `alice`) and the mixed-script test (UTS #39 "highly restrictive").
+ */
+import { nickKey } from '../protocol/validate';
+import { CONFUSABLES } from './confusables-data';
+
+let prototypes: Map<number, string> | undefined;
+
+function table(): Map<number, string> {
+  if (prototypes !== undefined) return prototypes;
+  const map = new Map<number, string>();
+  for (const entry of CONFUSABLES.split(';')) {
+    const colon = entry.indexOf(':');
+    if (colon < 0) continue;
+    const from = parseInt(entry.slice(0, colon), 16);
+    const to = String.fromCodePoint(...entry.slice(colon + 1).split(' ').map((part) => parseInt(part, 16)));
+    map.set(from, to);
+  }
+  prototypes = map;
+  return map;
+}
+
+/** UTS #39 skeleton(X): NFD, each code point replaced by its prototype, NFD again. */
+export function skeleton(text: string): string {
+  const map = table();
+  let out = '';
+  for (const ch of text.normalize('NFD')) out += map.get(ch.codePointAt(0) ?? 0) ?? ch;
+  return out.normalize('NFD');
+}
+
+/**
+ * The key nicknames are compared by: case- and compatibility-folded, then skeletonised, so that
+ * `Alice`, `ａｌｉｃｅ` and `аlice` (Cyrillic а) are one name.
+ */
+export function nickSkeletonKey(nick: string): string {
+  return skeleton(nickKey(nick));
+}
+
+// Every script Unicode 15 names; those this Node's regex engine does not know are skipped.
+const SCRIPT_NAMES = (
+  'Adlam Ahom Anatolian_Hieroglyphs Arabic Armenian Avestan Balinese Bamum Bassa_Vah Batak Bengali Bhaiksuki ' +
+  'Bopomofo Brahmi Braille Buginese Buhid Canadian_Aboriginal Carian Caucasian_Albanian Chakma Cham Cherokee ' +
+  'Chorasmian Coptic Cuneiform Cypriot Cypro_Minoan Cyrillic Deseret Devanagari Dives_Akuru Dogra Duployan ' +
+  'Egyptian_Hieroglyphs Elbasan Elymaic Ethiopic Georgian Glagolitic Gothic Grantha Greek Gujarati Gunjala_Gondi ' +
+  'Gurmukhi Han Hangul Hanifi_Rohingya Hanunoo Hatran Hebrew Hiragana Imperial_Aramaic Inscriptional_Pahlavi ' +
+  'Inscriptional_Parthian Javanese Kaithi Kannada Katakana Kawi Kayah_Li Kharoshthi Khitan_Small_Script Khmer ' +
+  'Khojki Khudawadi Lao Latin Lepcha Limbu Linear_A Linear_B Lisu Lycian Lydian Mahajani Makasar Malayalam ' +
+  'Mandaic Manichaean Marchen Masaram_Gondi Medefaidrin Meetei_Mayek Mende_Kikakui Meroitic_Cursive ' +
+  'Meroitic_Hieroglyphs Miao Modi Mongolian Mro Multani Myanmar Nabataean Nag_Mundari Nandinagari New_Tai_Lue ' +
+  'Newa Nko Nushu Nyiakeng_Puachue_Hmong Ogham Ol_Chiki Old_Hungarian Old_Italic Old_North_Arabian Old_Permic ' +
+  'Old_Persian Old_Sogdian Old_South_Arabian Old_Turkic Old_Uyghur Oriya Osage Osmanya Pahawh_Hmong Palmyrene ' +
+  'Pau_Cin_Hau Phags_Pa Phoenician Psalter_Pahlavi Rejang Runic Samaritan Saurashtra Sharada Shavian Siddham ' +
+  'SignWriting Sinhala Sogdian Sora_Sompeng Soyombo Sundanese Syloti_Nagri Syriac Tagalog Tagbanwa Tai_Le ' +
+  'Tai_Tham Tai_Viet Takri Tamil Tangsa Tangut Thaana Thai Tibetan Tifinagh Tirhuta Toto Ugaritic Vai Vithkuqi ' +
+  'Wancho Warang_Citi Yezidi Yi Zanabazar_Square'
+).split(' ');
+
+let scriptTests: [string, RegExp][] | undefined;
+
+function scripts(): [string, RegExp][] {
+  if (scriptTests !== undefined) return scriptTests;
+  scriptTests = [];
+  for (const name of SCRIPT_NAMES) {
+    try {
+      scriptTests.push([name, new RegExp(`^\\p{Script_Extensions=${name}}$`, 'u')]);
+    } catch {
+      // An older engine without this script: its characters count as their own script below.
+    }
+  }
+  return scriptTests;
+}
+
+const COMMON_OR_INHERITED = /^[\p{Script=Common}\p{Script=Inherited}]$/u;
+
+// UTS #39 augmentation: Han is also written with kana (Japanese), Hangul (Korean) or Bopomofo.
+const AUGMENT: Readonly<Record<string, readonly string[]>> = {
+  Han: ['Han', 'Jpan', 'Kore', 'Hanb'],
+  Hiragana: ['Hiragana', 'Jpan'],
+  Katakana: ['Katakana', 'Jpan'],
+  Hangul: ['Hangul', 'Kore'],
+  Bopomofo: ['Bopomofo', 'Hanb'],
+};
+
+function scriptSet(ch: string): Set<string> | undefined {
+  if (COMMON_OR_INHERITED.test(ch)) return undefined;
+  const found = new Set<string>();
+  for (const [name, test] of scripts()) {
+    if (test.test(ch)) for (const augmented of AUGMENT[name] ?? [name]) found.add(augmented);
+  }
+  if (found.size === 0) found.add(`U+${(ch.codePointAt(0) ?? 0).toString(16)}`);
+  return found;
+}
+
+function resolvedScripts(chars: readonly string[]): Set<string> | undefined {
+  let resolved: Set<string> | undefined;
+  for (const ch of chars) {
+    const set = scriptSet(ch);
+    if (set === undefined) continue;
+    resolved = resolved === undefined ? set : new Set([...resolved].filter((name) => set.has(name)));
+    if (resolved.size === 0) return resolved;
+  }
+  return resolved;
+}
+
+/**
+ * True when the text mixes scripts the way spoofs do (`раypal`: Cyrillic and Latin). One script,
+ * plus Common and Inherited characters, is fine; so is Latin with Japanese, Korean or Chinese
+ * (Bopomofo) writing, as UTS #39's "highly restrictive" level allows.
+ */
+export function isMixedScript(text: string): boolean {
+  const chars = Array.from(text.normalize('NFD'));
+  const all = resolvedScripts(chars);
+  if (all === undefined || all.size > 0) return false;
+  const withoutLatin = resolvedScripts(chars.filter((ch) => !/^\p{Script_Extensions=Latin}$/u.test(ch)));
+  return !(withoutLatin !== undefined && ['Jpan', 'Kore', 'Hanb'].some((name) => withoutLatin.has(name)));
+}

@@ -1,0 +1,67 @@
+/** The host's side of moderation and identity: the methods `createChatMiddleware` adds to the middleware. */
+import { signOutSocket } from '../access/identity';
+import { nickSkeletonKey } from '../access/nick-skeleton';
+import type { ChatContext } from '../namespace/chat-context';
+import { validateMessageText } from '../protocol/validate';
+import { DEFAULT_KICK_SECONDS, DEFAULT_MUTE_SECONDS, deleteMessage, kick, mute, sendSystem } from './moderation';
+
+/** What the host can do to the chat from its own code. */
+export interface ChatHostApi {
+  /** Disconnects `nick` and keeps it out for `seconds` (default 60); returns how many connections were closed. */
+  kick(nick: string, seconds?: number): number;
+  /** Keeps `nick` from sending messages for `seconds` (default 300); returns how many connections it has. */
+  mute(nick: string, seconds?: number): number;
+  /** Removes a message from history and from every open page; resolves true when history had it. */
+  deleteMessage(id: number): Promise<boolean>;
+  /** Shows `text` to everyone as a SYSTEM line (not kept in history). */
+  send(text: string): void;
+  /**
+   * Disconnects every connection of the signed-in user shown as `nick` (call it when the host's
+   * session ends, e.g. at logout); no ban. Returns how many were closed.
+   */
+  signOut(nick: string): number;
+}
+
+function seconds(name: string, value: number | undefined, fallback: number): number {
+  const result = value ?? fallback;
+  if (!Number.isInteger(result) || result < 1) throw new TypeError(`express-chatterbox: ${name}(nick, seconds) needs whole seconds ≥ 1; got ${String(value)}`);
+  return result;
+}
+
+function nickArgument(name: string, nick: unknown): string {
+  if (typeof nick !== 'string' || nick.length === 0) throw new TypeError(`express-chatterbox: ${name}(nick) needs a nickname string`);
+  return nick;
+}
+
+/** Builds the host API over a chat's context, which exists once the chat is attached. */
+export function createHostApi(getContext: () => ChatContext | undefined): ChatHostApi {
+  const need = (name: string): ChatContext => {
+    const context = getContext();
+    if (context === undefined) throw new Error(`express-chatterbox: ${name}() needs the chat to be attached first`);
+    return context;
+  };
+  return {
+    kick: (nick, time) => kick(need('kick'), nickArgument('kick', nick), seconds('kick', time, DEFAULT_KICK_SECONDS)),
+    mute: (nick, time) => mute(need('mute'), nickArgument('mute', nick), seconds('mute', time, DEFAULT_MUTE_SECONDS)),
+    deleteMessage: (id) => {
+      if (!Number.isSafeInteger(id) || id < 0) return Promise.reject(new TypeError('express-chatterbox: deleteMessage(id) needs a message id'));
+      return deleteMessage(need('deleteMessage'), id);
+    },
+    send: (text) => {
+      const context = need('send');
+      sendSystem(context, validateMessageText(text, context.options.maxMessageLength));
+    },
+    signOut: (nick) => {
+      const context = need('signOut');
+      const key = nickSkeletonKey(nickArgument('signOut', nick).normalize('NFKC').trim());
+      let closed = 0;
+      for (const socket of [...context.namespace.sockets.values()]) {
+        if (socket.data.user !== undefined && socket.data.nickKey === key) {
+          signOutSocket(socket);
+          closed++;
+        }
+      }
+      return closed;
+    },
+  };
+}
