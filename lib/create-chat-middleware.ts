@@ -83,7 +83,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
       namespace: nsp,
       store,
       presence,
-      broadcaster: new Broadcaster(nsp),
+      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs),
       logger,
       rooms,
       access,
@@ -169,6 +169,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
         // host's server could not register the same name again.
         resolved.io._nsps.delete(resolved.namespace);
       }
+      chatContext?.broadcaster.close();
       await presence.close();
       await cluster?.close();
       rooms.clear();

@@ -74,6 +74,12 @@ export interface ChatOptions extends AccessOptionsInput {
   reconnectLimit?: number;
   /** A Socket.IO adapter (e.g. Redis) for the server Chatterbox creates. Defaults to the in-memory adapter. */
   adapter?: ServerOptions['adapter'];
+  /**
+   * How long, in ms, a busy room's events may be held so that clients that understand `batch`
+   * frames (the bundled page) get several per frame; an idle room's events are never held, and
+   * other clients always get one event per frame. `0` turns batching off. Defaults to `5`.
+   */
+  batchWindowMs?: number;
   /** Where operator-facing warnings and errors go. Defaults to the console. */
   logger?: ChatLogger;
   /**
@@ -105,6 +111,7 @@ export interface ResolvedOptions extends ResolvedAccessOptions {
   historyLimit: number;
   reconnectLimit: number;
   adapter: ServerOptions['adapter'] | undefined;
+  batchWindowMs: number;
   logger: ChatLogger;
   cluster: ResolvedClusterOptions | undefined;
   rooms: readonly string[];
@@ -138,6 +145,7 @@ const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'historyLimit',
   'reconnectLimit',
   'adapter',
+  'batchWindowMs',
   'logger',
   'cluster',
   'rooms',
@@ -176,6 +184,7 @@ export function resolveOptions(options: ChatOptions | undefined): ResolvedOption
     historyLimit: checkInteger('historyLimit', withDefault(o.historyLimit, 50), 0, 1000),
     reconnectLimit: checkInteger('reconnectLimit', withDefault(o.reconnectLimit, 500), 500, 100_000),
     adapter: checkAdapter(o.adapter),
+    batchWindowMs: checkInteger('batchWindowMs', withDefault(o.batchWindowMs, 5), 0, 1000),
     logger: checkLogger(withDefault(o.logger, consoleLogger)),
     cluster: checkCluster(o.cluster, invalid),
     rooms: checkRooms(withDefault(o.rooms, []), maxNickLength, maxRooms),

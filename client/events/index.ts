@@ -1,5 +1,5 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
-import type { ChatLine, ChatMessage, DeleteRequest, HistoryMeta, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
+import type { BatchedEvent, ChatLine, ChatMessage, DeleteRequest, HistoryMeta, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';
@@ -29,6 +29,11 @@ export function listen(ctx: ChatContext): () => void {
   const typing = (nick: string, where?: RoomRef): void => onTyping(ctx, nick, where);
   const chat = (line: ChatLine): void => onChat(ctx, line);
   const remove = (request: DeleteRequest): void => onDelete(ctx, request);
+  // Each event of a `batch` goes to the handler it would have reached alone.
+  const batched: Readonly<Record<string, (...args: never[]) => void>> = { chat, enter, exit, users, typing, delete: remove };
+  const batch = (events: BatchedEvent[]): void => {
+    for (const [event, ...args] of events) (batched[event] as ((...args: unknown[]) => void) | undefined)?.(...args);
+  };
 
   socket.on('connect', connect);
   socket.on('disconnect', disconnect);
@@ -42,6 +47,7 @@ export function listen(ctx: ChatContext): () => void {
   socket.on('chat', chat);
   socket.on('typing', typing);
   socket.on('delete', remove);
+  socket.on('batch', batch);
 
   return () => {
     socket.off('connect', connect);
@@ -56,5 +62,6 @@ export function listen(ctx: ChatContext): () => void {
     socket.off('chat', chat);
     socket.off('typing', typing);
     socket.off('delete', remove);
+    socket.off('batch', batch);
   };
 }

@@ -3,7 +3,7 @@
  * broadcasts, whichever node sent them), so that a gap left by a Redis outage can be filled from
  * the message log without sending anyone a message twice.
  */
-import type { ChatMessage } from '../protocol/payloads';
+import type { BatchedEvent, ChatMessage } from '../protocol/payloads';
 import type { ChatSocket } from '../namespace/types';
 
 // Enough for any gap the repair fills (it reads at most `reconnectLimit` messages, ≤ 100 000 is
@@ -36,8 +36,9 @@ export class DeliveryTracker {
         delivered.floor = last?.id ?? 0;
         this.newest = Math.max(this.newest, delivered.floor);
       } else if (event === 'chat') {
-        const id = (args[0] as Partial<ChatMessage>).id;
-        if (typeof id === 'number') this.remember(delivered, id);
+        this.rememberMessage(delivered, args[0]);
+      } else if (event === 'batch') {
+        for (const [name, payload] of args[0] as BatchedEvent[]) if (name === 'chat') this.rememberMessage(delivered, payload);
       }
     });
     socket.once('disconnect', () => this.sockets.delete(socket.id));
@@ -51,6 +52,11 @@ export class DeliveryTracker {
     const missing = log.filter((message) => message.id > floor && !delivered.seen.has(message.id));
     for (const message of missing) this.remember(delivered, message.id);
     return missing;
+  }
+
+  private rememberMessage(delivered: Delivered, payload: unknown): void {
+    const id = (payload as Partial<ChatMessage> | undefined)?.id;
+    if (typeof id === 'number') this.remember(delivered, id);
   }
 
   private remember(delivered: Delivered, id: number): void {

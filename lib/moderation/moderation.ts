@@ -4,9 +4,6 @@ import { nickSkeletonKey } from '../access/nick-skeleton';
 import type { ChatContext } from '../namespace/chat-context';
 import { sendSystemLine } from '../namespace/safe-handler';
 import type { ChatSocket } from '../namespace/types';
-import { SYSTEM_NICK } from '../protocol/payloads';
-import { DEFAULT_ROOM } from '../protocol/payloads';
-import { roomChannel } from '../namespace/broadcaster';
 
 /** Default mute length, in seconds. */
 export const DEFAULT_MUTE_SECONDS = 300;
@@ -28,7 +25,7 @@ function keysFor(context: ChatContext, nick: string): string[] {
 /** Removes a message from history and from every page; resolves true when the store had it. */
 export async function deleteMessage(context: ChatContext, id: number): Promise<boolean> {
   const found = await context.store.delete(id);
-  context.namespace.emit('delete', { id });
+  context.broadcaster.deleted(id);
   return found;
 }
 
@@ -53,5 +50,5 @@ export function kick(context: ChatContext, nick: string, seconds: number = DEFAU
 
 /** A SYSTEM line to everyone in the default room (not kept in history). */
 export function sendSystem(context: ChatContext, text: string): void {
-  context.namespace.to(roomChannel(DEFAULT_ROOM)).emit('chat', { u: SYSTEM_NICK, m: text });
+  context.broadcaster.system(text);
 }

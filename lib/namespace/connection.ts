@@ -12,6 +12,7 @@ import { handleLogin } from './handle-login';
 import { handleTyping } from './handle-typing';
 import { safeHandler } from './safe-handler';
 import { createSerialQueue } from './serial-queue';
+import { isPlainObject } from '../protocol/validate';
 import type { ChatSocket } from './types';
 import { welcome } from './welcome';
 
@@ -22,6 +23,8 @@ export function onConnection(context: ChatContext, socket: ChatSocket): void {
     context.logger.warn('a client that does not read was disconnected (maxBufferedBytes)', { address: socket.data.address });
   });
   guardEvents(context, socket);
+  const auth: unknown = socket.handshake.auth;
+  socket.data.batch = isPlainObject(auth) && auth.batch === true;
   context.broadcaster.join(socket);
   schedule(() => welcome(context, socket).catch((error: unknown) => {
     context.logger.error('welcome failed', { error: String(error) });

@@ -4,9 +4,9 @@
  * together as one `batch` frame, so under load every reader gets one socket write per window
  * instead of one per message. Order is kept: nothing overtakes what is queued.
  */
+import type { BatchedEvent } from '../protocol/payloads';
 
-/** One event as it travels inside a `batch`: its name, then its arguments. */
-export type BatchedEvent = [event: string, ...args: unknown[]];
+export type { BatchedEvent };
 
 /** Where the batcher sends: one event as is, or several in one `batch`. */
 export interface BatchSink {

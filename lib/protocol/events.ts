@@ -1,5 +1,6 @@
 /** The typed Socket.IO events of the chat namespace, one interface per direction. */
 import type {
+  BatchedEvent,
   ChatAck,
   ChatLine,
   ChatMessage,
@@ -55,6 +56,8 @@ export interface ServerToClientEvents {
   chat: (line: ChatLine) => void;
   /** Sent on connect, before anything else: the latest messages, or those after `auth.lastId`. */
   history: (messages: ChatMessage[], meta: HistoryMeta) => void;
+  /** To clients whose handshake said `batch: true`: several room-wide events, in order, in one frame. */
+  batch: (events: BatchedEvent[]) => void;
   /** Sent on connect after `history`: the outcome of the handshake's nickname. */
   session: (info: SessionInfo) => void;
   /** A moderator or the host removed a message: drop it from the page. */
@@ -68,6 +71,8 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   /** The nickname, once logged in. */
   nick?: string;
+  /** Whether it understands `batch` frames (from the handshake). */
+  batch?: boolean;
   /** Its comparison key (case- and compatibility-folded). */
   nickKey?: string;
   /** Set when the host's `identify` knew the user: their stable id and whether they moderate. */

@@ -119,6 +119,14 @@ export interface HandshakeAuth {
   nick?: string;
   /** The greatest message id the client holds: `history` then carries exactly what came after. */
   lastId?: number;
+  /**
+   * The client understands `batch`: under load, room-wide events reach it several to a frame.
+   * Clients that do not say so get one event per frame, as in the original protocol.
+   */
+  batch?: boolean;
 }
+
+/** One event inside a `batch`: its name, then its arguments, exactly as it would arrive alone. */
+export type BatchedEvent = [event: string, ...args: unknown[]];
 
 export type { RoomRef, JoinRequest, JoinAck, LeaveAck, TypingRequest } from '../rooms/room-payloads';

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // (callbacks passed to page.evaluate run in the browser)
 /** The page in a real browser: two people chat, the user list follows, and hostile text stays text. */
-import { closeAll, startChat } from '../helpers/chat-server';
+import { closeAll, NO_LIMITS, startChat } from '../helpers/chat-server';
 import { messageTexts, openAndLogIn, pageErrors, send, useBrowser, userList } from '../helpers/browser';
 import { describeWithService } from '../helpers/services';
 
@@ -13,7 +13,7 @@ describeWithService('chromium', 'the chat page in Chromium', () => {
   afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
 
   it('lets two people log in and chat, each seeing both lines once, in order', async () => {
-    const chat = await startChat();
+    const chat = await startChat(NO_LIMITS);
     const alice = await newUser();
     const bob = await newUser();
     await openAndLogIn(alice.page, `${chat.url}/chat/`, 'alice');
@@ -28,7 +28,7 @@ describeWithService('chromium', 'the chat page in Chromium', () => {
   });
 
   it('updates the user list on enter and exit, with a notice in the log', async () => {
-    const chat = await startChat();
+    const chat = await startChat(NO_LIMITS);
     const alice = await newUser();
     await openAndLogIn(alice.page, `${chat.url}/chat/`, 'alice');
     expect(await userList(alice.page)).toEqual(['alice']);
@@ -44,7 +44,7 @@ describeWithService('chromium', 'the chat page in Chromium', () => {
   });
 
   it('shows <img src=x onerror=alert(1)> as text and runs nothing', async () => {
-    const chat = await startChat();
+    const chat = await startChat(NO_LIMITS);
     const alice = await newUser();
     const bob = await newUser();
     const dialogs: string[] = [];
@@ -67,7 +67,7 @@ describeWithService('chromium', 'the chat page in Chromium', () => {
   });
 
   it('stays at the bottom while the reader is there, and keeps their place when scrolled up', async () => {
-    const chat = await startChat();
+    const chat = await startChat(NO_LIMITS);
     const reader = await newUser({ viewport: { width: 800, height: 400 } });
     await openAndLogIn(reader.page, `${chat.url}/chat/`, 'reader');
     const writer = await chat.login('writer');

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // (callbacks passed to page.evaluate run in the browser)
 /** Rooms in the page: switching, unread counts, typing hints, links and mentions, the title count and the new-messages marker. */
-import { closeAll, settle, startChat } from '../helpers/chat-server';
+import { closeAll, NO_LIMITS, settle, startChat } from '../helpers/chat-server';
 import { messageTexts, openAndLogIn, pageErrors, send, useBrowser } from '../helpers/browser';
 import { describeWithService } from '../helpers/services';
 
@@ -13,7 +13,7 @@ describeWithService('chromium', 'rooms and page features in Chromium', () => {
   afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
 
   it('lets two people chat across rooms, with unread counts per room and no cross-talk', async () => {
-    const chat = await startChat({ rooms: ['games', 'help'] });
+    const chat = await startChat({ ...NO_LIMITS, rooms: ['games', 'help'] });
     const alice = await newUser();
     const bob = await newUser();
     await openAndLogIn(alice.page, `${chat.url}/chat/`, 'alice');
@@ -44,7 +44,7 @@ describeWithService('chromium', 'rooms and page features in Chromium', () => {
   });
 
   it('joins the room given in ?room= (as the widget does)', async () => {
-    const chat = await startChat({ rooms: ['games'] });
+    const chat = await startChat({ ...NO_LIMITS, rooms: ['games'] });
     const alice = await newUser();
     await openAndLogIn(alice.page, `${chat.url}/chat/?room=games`, 'alice');
     await alice.page.locator('#room-list button[data-room="games"][aria-current="true"]').waitFor();
@@ -55,7 +55,7 @@ describeWithService('chromium', 'rooms and page features in Chromium', () => {
   });
 
   it('shows "alice is typing…" to the others, and it expires', async () => {
-    const chat = await startChat();
+    const chat = await startChat(NO_LIMITS);
     const alice = await newUser();
     const bob = await newUser();
     await openAndLogIn(alice.page, `${chat.url}/chat/`, 'alice');
@@ -67,7 +67,7 @@ describeWithService('chromium', 'rooms and page features in Chromium', () => {
   });
 
   it('makes http(s) links clickable safely, and highlights mentions of you', async () => {
-    const chat = await startChat();
+    const chat = await startChat(NO_LIMITS);
     const alice = await newUser();
     await openAndLogIn(alice.page, `${chat.url}/chat/`, 'alice');
     const bob = await chat.login('bob');
@@ -87,7 +87,7 @@ describeWithService('chromium', 'rooms and page features in Chromium', () => {
   });
 
   it('counts unread messages in the title while the tab is hidden', async () => {
-    const chat = await startChat();
+    const chat = await startChat(NO_LIMITS);
     const alice = await newUser();
     await openAndLogIn(alice.page, `${chat.url}/chat/`, 'alice');
     await alice.page.evaluate(() => {
@@ -106,7 +106,7 @@ describeWithService('chromium', 'rooms and page features in Chromium', () => {
   });
 
   it('offers "New messages" while scrolled up, which scrolls to the newest line', async () => {
-    const chat = await startChat();
+    const chat = await startChat(NO_LIMITS);
     const reader = await newUser({ viewport: { width: 800, height: 400 } });
     await openAndLogIn(reader.page, `${chat.url}/chat/`, 'reader');
     const writer = await chat.login('writer');

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { io as connectClient } from 'socket.io-client';
 import { startChildServer, type ChildServer } from '../helpers/child-server';
-import { nextEvent, type TestSocket } from '../helpers/chat-server';
+import { NO_LIMITS, nextEvent, type TestSocket } from '../helpers/chat-server';
 import { POSTGRES_URL } from '../helpers/services';
 import type { ChatMessage, SessionInfo } from '../../lib/protocol/payloads';
 
@@ -41,7 +41,10 @@ export async function startCluster(count: number, redisUrl: string, nodeRedisUrl
   const sockets: TestSocket[] = [];
   const addNode = async () => {
     const node = await startChildServer(
-      { cluster: { redis: nodeRedisUrls[nodes.length] ?? redisUrl, keyPrefix: prefix, heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS } },
+      {
+        ...NO_LIMITS,
+        cluster: { redis: nodeRedisUrls[nodes.length] ?? redisUrl, keyPrefix: prefix, heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS },
+      },
       { CHAT_POSTGRES_URL: POSTGRES_URL, CHAT_POSTGRES_TABLE: table },
     );
     nodes.push(node);

@@ -24,6 +24,9 @@ export interface TestChat {
 
 const opened: { close(): Promise<void> }[] = [];
 
+/** The abuse limits off, for tests of other behaviour that send bursts or open many sockets. */
+export const NO_LIMITS = { messageRate: false, eventRate: false, loginRate: false, maxConnectionsPerAddress: 0 } as const;
+
 /** A quiet logger that records what it was told, for assertions. */
 export function recordingLogger(): { warn: jest.Mock; error: jest.Mock } {
   return { warn: jest.fn(), error: jest.fn() };
