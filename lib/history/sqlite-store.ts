@@ -100,6 +100,11 @@ export class SqliteStore implements MessageStore {
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       db = new Database(this.file, { timeout: this.busyTimeoutMs });
+      // Reading every page once at start turns a damaged file into an error the developer sees
+      // now, rather than STORE_UNAVAILABLE for whichever room touches the damaged page later;
+      // checked before the journal mode is set, so that a damaged file is not written to at all.
+      const check = String(db.pragma('quick_check', { simple: true }));
+      if (check !== 'ok') throw new Error(`quick_check found damage: ${check.trim().replace(/\s*\n\s*/g, '; ')}`);
       // WAL lets readers run while a message is written. With synchronous = NORMAL a commit is
       // written to the WAL (so into the OS page cache) before better-sqlite3 returns, without an
       // fsync: a message that was acked survives the process being killed, even by SIGKILL; only
@@ -107,10 +112,6 @@ export class SqliteStore implements MessageStore {
       const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
       if (mode !== 'wal') debug('sqlite journal_mode is %s, not wal (%s)', mode, this.file);
       db.pragma('synchronous = NORMAL');
-      // Reading every page once at start turns a damaged file into an error the developer sees
-      // now, rather than STORE_UNAVAILABLE for whichever room touches the damaged page later.
-      const check = String(db.pragma('quick_check', { simple: true }));
-      if (check !== 'ok') throw new Error(`quick_check found damage: ${check.trim().replace(/\s*\n\s*/g, '; ')}`);
       const migrated = migrateSqlite(db);
       if (migrated.from !== migrated.to) debug('sqlite schema %d -> %d (%s)', migrated.from, migrated.to, this.file);
       this.statements = prepareStatements(db);
@@ -284,13 +285,12 @@ function openError(file: string, error: unknown): Error {
 
 /**
  * True for an error raised by SQLite. Checked by name and code, not `instanceof`: the native addon
- * keeps the first SqliteError class it was given, so a second copy of the JS module (a test
- * runner's fresh module registry, a bundler) would see its errors fail `instanceof`.
+ * keeps the first SqliteError class it was given, so errors seen from a second copy of the JS
+ * module (a test runner's fresh module registry and realm, a bundler) fail `instanceof` checks,
+ * even `instanceof Error`.
  */
 function isSqliteError(error: unknown): error is Error & { code: string } {
-  return (
-    error instanceof Error &&
-    error.name === 'SqliteError' &&
-    typeof (error as { code?: unknown }).code === 'string'
-  );
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string';
 }

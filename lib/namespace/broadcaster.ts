@@ -29,6 +29,7 @@ type LooseEmit = (event: string, ...args: unknown[]) => boolean;
 /** Sends chat-wide events to every socket of a room, on every node the adapter reaches. */
 export class Broadcaster {
   private readonly batcher: EventBatcher;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /** `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never). */
   constructor(
@@ -101,6 +102,22 @@ export class Broadcaster {
     const to = this.namespace.to(roomChannel(room)).except(socket.id);
     if (room === DEFAULT_ROOM) to.emit('typing', nick);
     else to.emit('typing', nick, { room });
+  }
+
+  /** Runs a store-then-broadcast step, remembered until it ends (see {@link settled}). */
+  track<T>(step: () => Promise<T>): Promise<T> {
+    const running = step();
+    this.inFlight.add(running);
+    const forget = (): void => {
+      this.inFlight.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
+  /** Resolves once every step tracked before this call has stored and broadcast (or failed). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** Sends what is held and stops the batcher's timers. */

@@ -17,18 +17,23 @@ export const handleChat: EventHandler = async (context, socket, args, reply) => 
   const request = parseChatRequest(args[0], context.options.maxMessageLength);
   const room = context.rooms.joinedRoom(roomOfRequest(args[0]), socket.id);
   request.m = await screenMessage(context, socket, request.m, room);
-  const { message, duplicate } = await context.store.append({
-    room,
-    u: nick,
-    m: request.m,
-    ts: Date.now(),
-    authorKey: nickKey,
-    cid: request.cid,
+  const text = request.m;
+  // Store and broadcast as one tracked step, so that a newcomer's welcome can wait for a message
+  // its history read already saw to be broadcast (and held), instead of receiving it twice.
+  await context.broadcaster.track(async () => {
+    const { message, duplicate } = await context.store.append({
+      room,
+      u: nick,
+      m: text,
+      ts: Date.now(),
+      authorKey: nickKey,
+      cid: request.cid,
+    });
+    // Ack only once stored: an acked message survives a restart.
+    reply({ ok: true, id: message.id });
+    // A retried cid was broadcast the first time; readers repair any gap from history.
+    if (!duplicate) context.broadcaster.chat(message);
   });
-  // Ack only once stored: an acked message survives a restart.
-  reply({ ok: true, id: message.id });
-  // A retried cid was broadcast the first time; readers repair any gap from history.
-  if (!duplicate) context.broadcaster.chat(message);
   // The message ends the typing hint its readers saw: the next keystroke is news again.
   context.rooms.typingDone(room, socket.id);
 };

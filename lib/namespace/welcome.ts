@@ -1,10 +1,11 @@
 /** What a socket receives on connect: its `history`, then the outcome of the handshake's nickname. */
 import { welcomeUser } from '../access/welcome-user';
 import { ChatError } from '../protocol/error-codes';
-import { DEFAULT_ROOM } from '../protocol/payloads';
+import { DEFAULT_ROOM, type ChatLine } from '../protocol/payloads';
 import { isPlainObject, parseLastId, validateNick } from '../protocol/validate';
 import type { ChatContext } from './chat-context';
 import { logIn } from './handle-login';
+import { holdBroadcasts } from './hold-broadcasts';
 import { describeError, sendSystemLine, toErrorAck } from './safe-handler';
 import type { ChatSocket } from './types';
 
@@ -33,18 +34,27 @@ export async function welcome(context: ChatContext, socket: ChatSocket): Promise
 
 async function sendHistory(context: ChatContext, socket: ChatSocket, lastId: number | undefined): Promise<void> {
   const { store, options } = context;
+  const hold = holdBroadcasts(socket);
+  // What the history carried: a held message at or below it would be a duplicate.
+  let covered = lastId ?? -1;
+  const newer = (line: ChatLine): boolean => !('id' in line) || line.id > covered;
   try {
     if (lastId !== undefined) {
       const { messages, truncated } = await store.after(DEFAULT_ROOM, lastId, options.reconnectLimit);
-      socket.emit('history', messages, truncated ? { truncated: true } : {});
+      await context.broadcaster.settled();
+      covered = Math.max(covered, messages[messages.length - 1]?.id ?? -1);
+      hold.release(() => socket.emit('history', messages, truncated ? { truncated: true } : {}), newer);
     } else {
       const messages = options.historyLimit > 0 ? await store.latest(DEFAULT_ROOM, options.historyLimit) : [];
-      socket.emit('history', messages, {});
+      // A message the read saw may still be on its way to the broadcast: let it arrive, held.
+      await context.broadcaster.settled();
+      covered = Math.max(covered, messages[messages.length - 1]?.id ?? -1);
+      hold.release(() => socket.emit('history', messages, {}), newer);
     }
   } catch (error) {
     // The chat stays usable without its past; the page learns why its log starts empty.
     const { error: payload } = toErrorAck(error);
     if (!(error instanceof ChatError)) context.logger.error('reading history failed', { error: describeError(error) });
-    sendSystemLine(socket, payload.message);
+    hold.release(() => sendSystemLine(socket, payload.message), newer);
   }
 }

@@ -1,0 +1,191 @@
+/**
+ * Degrade, don't die: PostgreSQL cut off under a running chat (through a TCP proxy) turns `chat`
+ * into a STORE_UNAVAILABLE ack with nothing broadcast, the process keeps serving, and chatting
+ * resumes when the link is back; a corrupt SQLite file at start rejects `chat.ready` clearly,
+ * refuses connections with `err.data.code === 'STORE_UNAVAILABLE'`, and leaves the host's routes alone.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Pool } from 'pg';
+import request from 'supertest';
+import { io as connectClient } from 'socket.io-client';
+import { PostgresStore } from '../../lib/history/postgres-store';
+import { DEFAULT_ERROR_MESSAGES } from '../../lib/protocol/error-codes';
+import { closeAll, nextEvent, recordEvents, recordingLogger, settle, startChat, type TestSocket } from '../helpers/chat-server';
+import { closeRawClients, recordedClient } from '../helpers/raw-socket';
+import { describeWithService, POSTGRES_URL } from '../helpers/services';
+import { TcpProxy } from '../history/tcp-proxy';
+import { NO_LIMITS, removeTempDirs, tempDir } from './support';
+
+jest.setTimeout(60_000);
+
+afterEach(async () => {
+  closeRawClients();
+  await closeAll();
+});
+afterAll(removeTempDirs);
+
+const STORE_UNAVAILABLE = { ok: false, error: { code: 'STORE_UNAVAILABLE', message: DEFAULT_ERROR_MESSAGES.STORE_UNAVAILABLE } };
+
+describeWithService('postgres', 'PostgreSQL cut off under a running chat', () => {
+  const table = `chatterbox_e2e_outage_${process.pid}_${randomBytes(3).toString('hex')}`;
+  let admin: Pool;
+  let proxy: TcpProxy | undefined;
+  let store: PostgresStore | undefined;
+
+  beforeAll(() => {
+    admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+    await proxy?.stop();
+  });
+  afterAll(async () => {
+    await admin.query(`DROP TABLE IF EXISTS "${table}", "${table}_migrations"`);
+    await admin.end();
+  });
+
+  it('acks STORE_UNAVAILABLE and broadcasts nothing while it is away, keeps serving, and resumes when it is back', async () => {
+    const target = new URL(POSTGRES_URL);
+    const link = new TcpProxy(target.hostname, Number(target.port || 5432));
+    proxy = link;
+    const viaProxy = new URL(POSTGRES_URL);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(await link.start());
+    const logger = recordingLogger();
+    store = new PostgresStore({ connectionString: viaProxy.toString(), table, logger });
+    const chat = await startChat({ ...NO_LIMITS, history: store, logger });
+    await chat.chat.ready;
+    const alice = await chat.login('alice');
+    const bob = await chat.login('bob');
+    const delivered = Promise.all([nextEvent(alice, 'chat', 10_000), nextEvent(bob, 'chat', 10_000)]);
+    const before = await alice.emitWithAck('chat', 'before the outage');
+    expect(before).toEqual({ ok: true, id: expect.any(Number) });
+    await delivered;
+    const aliceEvents = recordEvents(alice);
+    const bobEvents = recordEvents(bob);
+
+    await link.stop();
+    const secret = 'typed during the outage';
+    expect(await alice.emitWithAck('chat', secret)).toEqual(STORE_UNAVAILABLE);
+    expect(await alice.emitWithAck('chat', { m: secret, cid: 'outage-1' })).toEqual(STORE_UNAVAILABLE);
+    expect(await alice.emitWithAck('history', {})).toEqual(STORE_UNAVAILABLE);
+    // Without an ack function the refusal comes as a SYSTEM line, to the sender only.
+    alice.emit('chat', secret);
+    await nextEvent(alice, 'chat', 10_000);
+
+    // The process keeps serving: the host's routes, the page, new connections and logins.
+    await request(chat.app).get('/').expect(200, 'host home');
+    await request(chat.app).get('/chat/').expect(200).expect('Content-Type', /^text\/html/);
+    const { socket: carol, events: carolEvents } = recordedClient(chat);
+    carol.connect();
+    await nextEvent(carol, 'session', 10_000);
+    // Its history cannot be read: it is told so, and can still log in.
+    expect(carolEvents).toEqual([
+      ['chat', { u: 'SYSTEM', m: DEFAULT_ERROR_MESSAGES.STORE_UNAVAILABLE }],
+      ['session', { nick: null }],
+    ]);
+    expect(await carol.emitWithAck('login', 'carol')).toEqual({ ok: true, nick: 'carol', users: ['alice', 'bob', 'carol'] });
+    await settle(300);
+    // Nothing was broadcast: only presence moved, and Alice's SYSTEM line went to Alice alone.
+    expect(bobEvents).toEqual([['enter', 'carol']]);
+    expect(aliceEvents).toEqual([
+      ['chat', { u: 'SYSTEM', m: DEFAULT_ERROR_MESSAGES.STORE_UNAVAILABLE }],
+      ['enter', 'carol'],
+    ]);
+    expect(logger.error).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(logger.error.mock.calls)).not.toContain(secret);
+
+    await link.start();
+    const after = await alice.emitWithAck('chat', 'after the outage');
+    expect(after).toEqual({ ok: true, id: expect.any(Number) });
+    const [line] = await nextEvent(bob, 'chat', 10_000);
+    expect(line).toEqual({ u: 'alice', m: 'after the outage', id: (after as { id: number }).id, ts: expect.any(Number) });
+    expect((after as { id: number }).id).toBeGreaterThan((before as { id: number }).id);
+    expect(logger.warn).toHaveBeenCalledWith('PostgreSQL message store is available again', expect.any(Object));
+
+    // Nothing typed during the outage was stored.
+    const { socket: reader, events } = recordedClient(chat);
+    reader.connect();
+    await nextEvent(reader, 'session', 10_000);
+    expect(events[0]).toEqual([
+      'history',
+      [
+        { u: 'alice', m: 'before the outage', id: (before as { id: number }).id, ts: expect.any(Number) },
+        { u: 'alice', m: 'after the outage', id: (after as { id: number }).id, ts: expect.any(Number) },
+      ],
+      {},
+    ]);
+  });
+});
+
+describe('a corrupt SQLite file at start', () => {
+  const fixes = 'Restore it from a backup, or move it aside to start with an empty history.';
+
+  /** Writes `file` as a real chat database of a few hundred messages, then damages its middle pages. */
+  function damagedDatabase(file: string): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- better-sqlite3 is CommonJS
+    const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+    const db = new Database(file);
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO filler (text) VALUES (?)');
+    for (let i = 0; i < 400; i++) insert.run(`row ${i} `.repeat(30));
+    db.close();
+    const size = fs.statSync(file).size;
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, Math.floor(size / 2 / 4096) * 4096);
+    fs.closeSync(fd);
+  }
+
+  it.each([
+    ['not a database at all', (file: string) => fs.writeFileSync(file, 'these are notes, not a database\n'.repeat(200))],
+    ['a database with damaged pages', damagedDatabase],
+  ])(
+    'rejects chat.ready clearly, refuses connections with STORE_UNAVAILABLE and leaves the host alone (%s)',
+    async (kind, corrupt) => {
+      const file = path.join(tempDir('corrupt'), 'chat.sqlite');
+      corrupt(file);
+      const bytes = fs.readFileSync(file);
+      const logger = recordingLogger();
+      const chat = await startChat({ ...NO_LIMITS, history: { sqlite: file }, logger });
+      chat.app.get('/health', (_req, res) => {
+        res.json({ ok: true });
+      });
+
+      const reason = await chat.chat.ready.then(
+        () => new Error('chat.ready resolved'),
+        (error: unknown) => error as Error,
+      );
+      expect(reason.message).toMatch(new RegExp(`^Chatterbox could not open its SQLite message store ${escapeRegExp(file)}: .+\\. ${escapeRegExp(fixes)}$`));
+      expect(logger.error).toHaveBeenCalledWith(`the message store cannot be opened: ${reason.message}`);
+
+      // Every connection is refused with a code, over and over, without taking the process down.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const socket: TestSocket = connectClient(`${chat.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false });
+        const [error] = await nextEvent<[Error & { data?: unknown }]>(socket, 'connect_error', 10_000);
+        socket.disconnect();
+        expect({ message: error.message, data: error.data }).toEqual({
+          message: 'The message store is unavailable',
+          data: { code: 'STORE_UNAVAILABLE' },
+        });
+      }
+
+      // The host's routes, and the page itself, keep working.
+      await request(chat.app).get('/').expect(200, 'host home');
+      await request(chat.app).get('/health').expect(200, { ok: true });
+      await request(chat.server).get('/health').expect(200, { ok: true });
+      await request(chat.app).get('/chat/').expect(200).expect('Content-Type', /^text\/html/);
+      // And its content is left as it was, for its owner to rescue. (The 100-byte header of a
+      // damaged database is switched to WAL mode before quick_check finds the damage, so only a
+      // file that is not a database at all is compared whole.)
+      expect(fs.readFileSync(file).subarray(100).equals(bytes.subarray(100))).toBe(true);
+      if (kind === 'not a database at all') expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+    },
+  );
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
