@@ -2,6 +2,7 @@
 import { capWriteBuffer } from '../limits/write-buffer-cap';
 import { guardEvents } from '../limits/event-guard';
 import { handleDelete, handleKick, handleMute } from '../moderation/handle-moderation';
+import { isPlainObject } from '../protocol/validate';
 import type { ChatContext } from './chat-context';
 import { handleChat } from './handle-chat';
 import { handleDisconnect } from './handle-disconnect';
@@ -12,7 +13,6 @@ import { handleLogin } from './handle-login';
 import { handleTyping } from './handle-typing';
 import { safeHandler } from './safe-handler';
 import { createSerialQueue } from './serial-queue';
-import { isPlainObject } from '../protocol/validate';
 import type { ChatSocket } from './types';
 import { welcome } from './welcome';
 
