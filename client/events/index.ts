@@ -35,33 +35,28 @@ export function listen(ctx: ChatContext): () => void {
     for (const [event, ...args] of events) (batched[event] as ((...args: unknown[]) => void) | undefined)?.(...args);
   };
 
-  socket.on('connect', connect);
-  socket.on('disconnect', disconnect);
-  socket.on('connect_error', connectError);
+  // Every server event this page handles, subscribed and unsubscribed from one list.
+  const events: ReadonlyArray<[string, (...args: never[]) => void]> = [
+    ['connect', connect],
+    ['disconnect', disconnect],
+    ['connect_error', connectError],
+    ['history', history],
+    ['session', session],
+    ['enter', enter],
+    ['exit', exit],
+    ['users', users],
+    ['chat', chat],
+    ['typing', typing],
+    ['delete', remove],
+    ['batch', batch],
+  ];
+  const on = socket.on.bind(socket) as (event: string, listener: (...args: never[]) => void) => void;
+  const off = socket.off.bind(socket) as (event: string, listener: (...args: never[]) => void) => void;
+  for (const [event, listener] of events) on(event, listener);
   socket.io.on('reconnect_attempt', reconnectAttempt);
-  socket.on('history', history);
-  socket.on('session', session);
-  socket.on('enter', enter);
-  socket.on('exit', exit);
-  socket.on('users', users);
-  socket.on('chat', chat);
-  socket.on('typing', typing);
-  socket.on('delete', remove);
-  socket.on('batch', batch);
 
   return () => {
-    socket.off('connect', connect);
-    socket.off('disconnect', disconnect);
-    socket.off('connect_error', connectError);
+    for (const [event, listener] of events) off(event, listener);
     socket.io.off('reconnect_attempt', reconnectAttempt);
-    socket.off('history', history);
-    socket.off('session', session);
-    socket.off('enter', enter);
-    socket.off('exit', exit);
-    socket.off('users', users);
-    socket.off('chat', chat);
-    socket.off('typing', typing);
-    socket.off('delete', remove);
-    socket.off('batch', batch);
   };
 }

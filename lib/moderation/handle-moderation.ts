@@ -3,7 +3,7 @@ import { ChatError } from '../protocol/error-codes';
 import { isMessageId, isPlainObject } from '../protocol/validate';
 import type { EventHandler } from '../namespace/chat-context';
 import type { ChatSocket } from '../namespace/types';
-import { deleteMessage, kick, mute } from './moderation';
+import { DEFAULT_KICK_SECONDS, DEFAULT_MUTE_SECONDS, deleteMessage, kick, mute } from './moderation';
 
 function assertModerator(socket: ChatSocket): void {
   if (socket.data.user?.admin !== true) throw new ChatError('FORBIDDEN', 'Only moderators can do that');
@@ -29,20 +29,19 @@ export const handleDelete: EventHandler = async (context, socket, args, reply) =
   reply({ ok: true });
 };
 
+/** A sanction event: `{ nick, seconds? }` from a moderator, applied by `apply`. */
+function sanctionHandler(apply: typeof mute, defaultSeconds: number): EventHandler {
+  return (context, socket, args, reply) => {
+    assertModerator(socket);
+    const { nick, seconds } = parseSanction(args[0], defaultSeconds);
+    apply(context, nick, seconds);
+    reply({ ok: true });
+    return Promise.resolve();
+  };
+}
+
 /** Handles the `mute` event. */
-export const handleMute: EventHandler = (context, socket, args, reply) => {
-  assertModerator(socket);
-  const { nick, seconds } = parseSanction(args[0], 300);
-  mute(context, nick, seconds);
-  reply({ ok: true });
-  return Promise.resolve();
-};
+export const handleMute: EventHandler = sanctionHandler(mute, DEFAULT_MUTE_SECONDS);
 
 /** Handles the `kick` event. */
-export const handleKick: EventHandler = (context, socket, args, reply) => {
-  assertModerator(socket);
-  const { nick, seconds } = parseSanction(args[0], 60);
-  kick(context, nick, seconds);
-  reply({ ok: true });
-  return Promise.resolve();
-};
+export const handleKick: EventHandler = sanctionHandler(kick, DEFAULT_KICK_SECONDS);

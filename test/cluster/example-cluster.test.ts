@@ -70,13 +70,15 @@ describeWithService('redis', 'example:cluster (Redis)', () => {
       const recorded = clients.map((socket) => recordEvents(socket));
       const last = await clients[2]!.timeout(10_000).emitWithAck('login', 'tab2');
       expect(last.ok && [...last.users].sort()).toEqual(['tab0', 'tab1', 'tab2']);
+      const texts = (events: Array<[string, ...unknown[]]>) =>
+        events.filter(([name]) => name === 'chat').map(([, line]) => (line as ChatMessage).m);
+      // Pub/sub orders each sender's messages, not different senders' on different nodes: send the
+      // next tab's message once the previous one has reached every tab.
       for (const [i, socket] of clients.entries()) {
         const ack = await socket.timeout(10_000).emitWithAck('chat', `hello from tab${i}`);
         expect(ack.ok).toBe(true);
+        await waitFor(`tab${i}'s message in every tab`, () => recorded.every((events) => texts(events).length >= i + 1));
       }
-      const texts = (events: Array<[string, ...unknown[]]>) =>
-        events.filter(([name]) => name === 'chat').map(([, line]) => (line as ChatMessage).m);
-      await waitFor('every message in every tab', () => recorded.every((events) => texts(events).length >= 3));
       for (const events of recorded) expect(texts(events)).toEqual(['hello from tab0', 'hello from tab1', 'hello from tab2']);
 
       child.kill('SIGINT');

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { io as connectClient } from 'socket.io-client';
 import WebSocket from 'ws';
-import type { TestSocket } from '../helpers/chat-server';
+import { nextEvent, type TestSocket } from '../helpers/chat-server';
 
 /** A host's Express app with its own `/` route, on a plain http.Server (not listening yet). */
 export interface Host {
@@ -65,27 +65,8 @@ export function openClient(
   return socket;
 }
 
-/**
- * Resolves with the arguments of the next `event` on `socket` (rejects after `timeoutMs`); typed for
- * any event name, reserved ones (`connect`, `disconnect`) included.
- */
-export function nextEvent(socket: TestSocket, event: string, timeoutMs = 2000): Promise<unknown[]> {
-  const emitter = socket as unknown as {
-    once(event: string, listener: (...args: unknown[]) => void): void;
-    off(event: string, listener: (...args: unknown[]) => void): void;
-  };
-  return new Promise((resolve, reject) => {
-    const listener = (...args: unknown[]) => {
-      clearTimeout(timer);
-      resolve(args);
-    };
-    const timer = setTimeout(() => {
-      emitter.off(event, listener);
-      reject(new Error(`no "${event}" event within ${timeoutMs} ms`));
-    }, timeoutMs);
-    emitter.once(event, listener);
-  });
-}
+/** The shared helper, re-exported so these suites import their tools from one place. */
+export { nextEvent };
 
 /** Connects, logs in as `nick`, sends `text` and resolves with the ack and the broadcast line. */
 export async function chatRoundTrip(
