@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     // Tests, benchmarks, scripts and the example app talk to a person on the console.
-    files: ['test/**', 'bench/**', 'scripts/**', 'example-app/**', 'lib/logger.ts'],
+    files: ['test/**', 'bench/**', 'scripts/**', 'example-app/**', 'lib/options/logger.ts'],
     rules: {
       'no-console': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

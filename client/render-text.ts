@@ -2,7 +2,7 @@
  * Turns a message's text into DOM nodes: plain text, clickable http(s) links and highlighted
  * mentions of you. Built with DOM APIs only: no string ever becomes markup.
  */
-import { nickKey } from './nick-key';
+import { foldNick } from '../lib/protocol/nick';
 
 // A URL ends at whitespace or at characters that cannot be part of one in running text.
 const URL_OR_MENTION = /\bhttps?:\/\/[^\s<>"'`]+|@[^\s@]+/gi;
@@ -33,7 +33,7 @@ export function renderText(parent: HTMLElement, text: string, ownKey: string | n
     if (token.length <= 1) continue;
     let node: HTMLElement | null = null;
     if (token.startsWith('@')) {
-      if (ownKey !== null && nickKey(token.slice(1)) === ownKey) {
+      if (ownKey !== null && foldNick(token.slice(1)) === ownKey) {
         node = doc.createElement('mark');
         node.className = 'mention';
         mentioned = true;

@@ -4,6 +4,7 @@ import chatterbox from '../dist/index.js';
 export const {
   createChatMiddleware,
   ChatOptionError,
+  DEFAULTS,
   ChatError,
   ERROR_CODES,
   DEFAULT_ERROR_MESSAGES,

@@ -8,19 +8,19 @@ import createDebug from 'debug';
 import type { NextFunction, Request, Response } from 'express';
 import { Server as SocketIOServer } from 'socket.io';
 import { ChatCluster, type ClusterState } from './cluster/chat-cluster';
-import { createAccessState } from './access/access-state';
-import { createAllowRequest, createNamespaceGate, trackEngineConnections } from './access/handshake-gate';
+import { Sanctions } from './chat/sanctions';
+import { createLimits } from './limits/limits';
+import { createAllowRequest, createNamespaceGate, trackEngineConnections } from './namespace/handshake-gate';
 import { recheckIdentities } from './access/identity';
 import { createStore } from './history/open-store';
-import { createHostApi, type ChatHostApi } from './moderation/host-api';
-import { Broadcaster } from './namespace/broadcaster';
-import type { ChatContext } from './namespace/chat-context';
+import { createHostApi, type ChatHostApi } from './host-api';
+import { Broadcaster } from './chat/broadcaster';
+import type { HandlerContext } from './namespace/handler-context';
 import { onConnection } from './namespace/connection';
-import { LocalPresence } from './namespace/presence';
-import type { ChatNamespace, ChatServer } from './namespace/types';
-import { assertServer, resolveOptions, type ChatOptions } from './options';
-import { createPageRouter } from './router';
-import { pageRoomsConfig } from './rooms/page-rooms-config';
+import { LocalPresence } from './chat/presence';
+import type { ChatNamespace, ChatServer } from './chat/socket-types';
+import { assertServer, ChatOptionError, FRAME_OVERHEAD_BYTES, resolveOptions, type ChatOptions, type HandshakeRequest } from './options';
+import { createPageRouter, pageRoomsConfig } from './router';
 import { Rooms } from './rooms/rooms';
 import { addedListeners, detachEngine, snapshotListeners } from './server-listeners';
 
@@ -44,19 +44,18 @@ export interface ChatMiddleware extends ChatHostApi {
   close(): Promise<void>;
 }
 
-// Room for the largest message as UTF-8 plus the packet's framing and a cid.
-const FRAME_OVERHEAD_BYTES = 8 * 1024;
-
 /** Creates the chat: mount the result with `app.use('/chat', …)`. */
-export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
+export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptions<Req>): ChatMiddleware {
   const resolved = resolveOptions(options);
   const { logger } = resolved;
   const { store, owned: ownsStore } = createStore(resolved.history, logger);
   const cluster = resolved.cluster ? new ChatCluster(resolved.cluster, resolved.namespace, logger) : undefined;
   const presence = cluster?.presence ?? new LocalPresence();
   const rooms = new Rooms({ rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength });
-  const access = createAccessState(resolved);
-  let chatContext: ChatContext | undefined;
+  const limits = createLimits(resolved);
+  const sanctions = new Sanctions();
+  const timers = new Set<NodeJS.Timeout>();
+  let chatContext: HandlerContext | undefined;
   const ready = store.open();
   ready.catch((error: unknown) => {
     logger.error(`the message store cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
@@ -76,9 +75,12 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
   const bindNamespace = (io: ChatServer): void => {
     const nsp = io.of(resolved.namespace);
     if (nsp.listenerCount('connection') > 0) {
-      throw new Error(`express-chatterbox: the namespace "${resolved.namespace}" already has connection handlers`);
+      throw new ChatOptionError(
+        'CHATTERBOX_DUPLICATE_NAMESPACE',
+        `express-chatterbox: the namespace "${resolved.namespace}" already has connection handlers (another chat, or the host's own)`,
+      );
     }
-    const context: ChatContext = {
+    const context: HandlerContext = {
       options: resolved,
       namespace: nsp,
       store,
@@ -86,7 +88,8 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
       broadcaster: new Broadcaster(nsp, resolved.batchWindowMs),
       logger,
       rooms,
-      access,
+      limits,
+      sanctions,
     };
     chatContext = context;
     // The host's middleware (its session) runs on every handshake, so `identify` sees req.session.
@@ -109,7 +112,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
         });
       }, resolved.identityCheckInterval);
       timer.unref();
-      access.timers.add(timer);
+      timers.add(timer);
     }
     nsp.on('connection', (socket) => onConnection(context, socket));
     cluster?.bind(context);
@@ -122,8 +125,8 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
   }) as ChatMiddleware;
 
   middleware.attach = (server) => {
-    if (namespace !== undefined) throw new Error('express-chatterbox: the chat is already attached');
-    if (closed !== undefined) throw new Error('express-chatterbox: the chat is closed');
+    if (namespace !== undefined) throw new ChatOptionError('CHATTERBOX_INVALID_STATE', 'express-chatterbox: the chat is already attached');
+    if (closed !== undefined) throw new ChatOptionError('CHATTERBOX_INVALID_STATE', 'express-chatterbox: the chat is closed');
     assertServer(server);
     const before = snapshotListeners(server);
     const io: ChatServer = new SocketIOServer(server, {
@@ -132,11 +135,11 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
       // The host may run its own WebSocket endpoints on this server: leave their upgrades alone.
       destroyUpgrade: false,
       maxHttpBufferSize: resolved.maxHttpBufferSize ?? resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES,
-      allowRequest: createAllowRequest(resolved, access),
+      allowRequest: createAllowRequest(resolved, limits),
       ...(resolved.adapter ?? cluster?.adapter ? { adapter: resolved.adapter ?? cluster?.adapter } : {}),
     });
     ownedIo = io;
-    const untrack = trackEngineConnections(io.engine, access);
+    const untrack = trackEngineConnections(io.engine, limits);
     // Taken now, so that close() removes engine.io's listeners only, never ones the host adds later.
     const added = addedListeners(server, before);
     detach = () => {
@@ -154,7 +157,7 @@ export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
 
   middleware.close = () => {
     closed ??= (async () => {
-      for (const timer of access.timers) clearInterval(timer);
+      for (const timer of timers) clearInterval(timer);
       const nsp = namespace;
       if (nsp !== undefined) {
         for (const socket of nsp.sockets.values()) socket.disconnect(true);

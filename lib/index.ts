@@ -1,18 +1,11 @@
 /** express-chatterbox: a drop-in real-time group chat for Express. The public surface, re-exports only. */
 export { createChatMiddleware, type ChatMiddleware } from './create-chat-middleware';
-export { ChatOptionError, type ChatOptions, type HistoryOption, type OptionErrorCode } from './options';
-export type { ChatLogger } from './logger';
-export type { ClusterOptions } from './cluster/cluster-options';
-export type { ClusterState } from './cluster/chat-cluster';
-export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';
-export type { ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData } from './protocol/events';
-export * from './protocol/payloads';
-export type { MessageStore, NewMessage, AppendResult, MessagesAfter } from './history/message-store';
-export { MemoryStore, type MemoryStoreOptions } from './history/memory-store';
-export { SqliteStore, type SqliteStoreOptions } from './history/sqlite-store';
-export { PostgresStore, type PostgresStoreOptions } from './history/postgres-store';
-export type { Presence, ClaimResult } from './namespace/presence';
+export { ChatOptionError, DEFAULTS, type OptionErrorCode } from './options';
 export type {
+  ChatOptions,
+  HistoryOption,
+  ClusterOptions,
+  ChatLogger,
   ChatIdentity,
   IdentifyFunction,
   HandshakeRequest,
@@ -21,5 +14,20 @@ export type {
   OnMessageHook,
   IncomingChatMessage,
   MessageContext,
-} from './access/access-options';
-export type { ChatHostApi } from './moderation/host-api';
+  PostgresPoolLike,
+  RedisClientLike,
+  MessageStore,
+  NewMessage,
+  AppendResult,
+  MessagesAfter,
+} from './options';
+export type { ClusterState } from './cluster/chat-cluster';
+export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';
+export type { ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData } from './protocol/events';
+export { SYSTEM_NICK, DEFAULT_ROOM } from './protocol/payloads';
+export type * from './protocol/payloads';
+export { MemoryStore, type MemoryStoreOptions } from './history/memory-store';
+export { SqliteStore, type SqliteStoreOptions } from './history/sqlite-store';
+export { PostgresStore, type PostgresStoreOptions } from './history/postgres-store';
+export type { Presence, ClaimResult } from './chat/presence';
+export type { ChatHostApi } from './host-api';

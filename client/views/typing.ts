@@ -3,7 +3,7 @@
  * their message arrives), shown for the room on screen; and the notifier that tells the server,
  * throttled, while you type.
  */
-import { nickKey } from '../nick-key';
+import { foldNick } from '../../lib/protocol/nick';
 import { strings } from '../strings';
 
 /** How long a hint lasts without a new one (the server relays at most one a second). */
@@ -25,7 +25,7 @@ export class TypingView {
       inRoom = new Map();
       this.typists.set(room, inRoom);
     }
-    const key = nickKey(nick);
+    const key = foldNick(nick);
     const previous = inRoom.get(key);
     if (previous) clearTimeout(previous.timer);
     inRoom.set(key, { nick, timer: setTimeout(() => this.remove(room, nick), TYPING_EXPIRY_MS) });
@@ -35,10 +35,10 @@ export class TypingView {
   /** `nick` stopped typing in `room` (their message arrived, they left). */
   remove(room: string, nick: string): void {
     const inRoom = this.typists.get(room);
-    const entry = inRoom?.get(nickKey(nick));
+    const entry = inRoom?.get(foldNick(nick));
     if (!inRoom || !entry) return;
     clearTimeout(entry.timer);
-    inRoom.delete(nickKey(nick));
+    inRoom.delete(foldNick(nick));
     if (room === this.active) this.render();
   }
 

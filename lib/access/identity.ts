@@ -5,12 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventEmitter } from 'node:events';
 import { ChatError } from '../protocol/error-codes';
-import { validateNick } from '../protocol/validate';
+import { validateNick } from '../protocol/nick';
 import type { SocketData } from '../protocol/events';
-import type { ChatContext } from '../namespace/chat-context';
-import { describeError, sendSystemLine } from '../namespace/safe-handler';
-import type { ChatSocket } from '../namespace/types';
-import type { HandshakeMiddleware, HandshakeRequest } from './access-options';
+import type { ChatContext } from '../chat/context';
+import { describeError, sendSystemLine } from '../chat/replies';
+import type { ChatSocket } from '../chat/socket-types';
+import type { HandshakeMiddleware, HandshakeRequest } from '../options';
 
 /** The user a socket belongs to, as kept in `socket.data.user`. */
 export type ChatUser = NonNullable<SocketData['user']>;

@@ -9,14 +9,12 @@ import os from 'node:os';
 import createDebug from 'debug';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
-import type { ChatContext } from '../namespace/chat-context';
-import type { ChatLogger } from '../logger';
+import type { ChatContext } from '../chat/context';
+import type { ChatLogger } from '../options/logger';
 import { DEFAULT_ROOM, type ChatMessage } from '../protocol/payloads';
 import { DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
-import { sendSystemLine } from '../namespace/safe-handler';
-import type { ResolvedClusterOptions } from './cluster-options';
-import { MemoryStore } from '../history/memory-store';
-import { SqliteStore } from '../history/sqlite-store';
+import { sendSystemLine } from '../chat/replies';
+import { ChatOptionError, type ResolvedClusterOptions } from '../options';
 import { DeliveryTracker } from './delivery-tracker';
 import { RedisPresence } from './redis-presence';
 
@@ -94,10 +92,6 @@ export class ChatCluster {
   /** Starts heartbeats, sweeps and gap repair for the chat's namespace. */
   bind(context: ChatContext): void {
     this.context = context;
-    if (context.store instanceof MemoryStore || context.store instanceof SqliteStore) {
-      // Each node would number and keep its own messages: no shared log to reconnect or repair from.
-      this.logger.warn('the cluster option needs a history all nodes share: use history: { postgres: … }');
-    }
     const nsp = context.namespace;
     nsp.on('connection', (socket) => this.tracker.track(socket));
     // Sent by a node that rejoined: this node's users missed what that node said while away.
@@ -243,7 +237,8 @@ function loadModules(): {
     const { createAdapter } = require('@socket.io/redis-adapter') as typeof import('@socket.io/redis-adapter');
     return { Redis, createAdapter };
   } catch (error) {
-    throw new Error(
+    throw new ChatOptionError(
+      'CHATTERBOX_MISSING_DEPENDENCY',
       `express-chatterbox: the "cluster" option needs ioredis and @socket.io/redis-adapter: npm install ioredis @socket.io/redis-adapter (${String(error)})`,
       { cause: error },
     );

@@ -4,7 +4,7 @@
  * the message log without sending anyone a message twice.
  */
 import type { BatchedEvent, ChatMessage } from '../protocol/payloads';
-import type { ChatSocket } from '../namespace/types';
+import type { ChatSocket } from '../chat/socket-types';
 
 // Enough for any gap the repair fills (it reads at most `reconnectLimit` messages, ≤ 100 000 is
 // allowed but 500 is the default); older ids only matter if a socket could miss them, which needs

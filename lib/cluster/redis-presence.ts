@@ -4,8 +4,8 @@
  */
 import type { Redis } from 'ioredis';
 import { ChatError } from '../protocol/error-codes';
-import type { ValidNick } from '../protocol/validate';
-import type { ClaimResult, Presence } from '../namespace/presence';
+import type { ValidNick } from '../protocol/nick';
+import type { ClaimResult, Presence } from '../chat/presence';
 import { CLAIM, HEARTBEAT, LIST, RELEASE, RESYNC, SWEEP } from './presence-scripts';
 
 /** What a node holds locally, the truth it writes back to Redis after an outage. */

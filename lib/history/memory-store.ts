@@ -1,7 +1,6 @@
 /** A message store in process memory: for tests and for `history: false`, never the default. */
-import type { ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from './message-store';
-import { toChatMessage } from './to-chat-message';
+import { toChatMessage, type ChatMessage } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {

@@ -1,15 +1,15 @@
 /** The message store for several processes behind a load balancer: one PostgreSQL table. */
 import { Pool, type PoolConfig } from 'pg';
-import { consoleLogger, type ChatLogger } from '../logger';
+import { consoleLogger, type ChatLogger } from '../options/logger';
+import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
-import type { ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from './message-store';
+import { toChatMessage, type ChatMessage } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
 import { migratePostgres } from './sql/postgres-migrations';
 import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
 import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
 import { OutageLog, describeCause } from './store-errors';
-import { toChatMessage } from './to-chat-message';
 
 /** Options of {@link PostgresStore}; give exactly one of `connectionString` and `pool`. */
 export interface PostgresStoreOptions extends RetentionOptions {
@@ -96,7 +96,8 @@ export class PostgresStore implements MessageStore {
     checkOptionKeys('PostgresStore', options, OPTION_NAMES);
     const { connectionString, pool } = options;
     if ((connectionString === undefined) === (pool === undefined)) {
-      throw new TypeError(
+      throw new ChatOptionError(
+        'CHATTERBOX_INVALID_OPTION',
         'PostgresStore needs exactly one of `connectionString` (the store opens and closes its own pool) or `pool` (your pg.Pool, which it never ends)',
       );
     }
@@ -105,7 +106,7 @@ export class PostgresStore implements MessageStore {
     this.retention = resolveRetention('PostgresStore', options);
     if (pool !== undefined) {
       if (typeof pool !== 'object' || pool === null || typeof pool.query !== 'function' || typeof pool.on !== 'function') {
-        throw new TypeError(`PostgresStore option \`pool\` must be a pg.Pool, got ${showValue(pool)}`);
+        throw new ChatOptionError('CHATTERBOX_INVALID_OPTION', `PostgresStore option \`pool\` must be a pg.Pool, got ${showValue(pool)}`);
       }
       this.pool = pool;
       this.ownsPool = false;
@@ -114,7 +115,8 @@ export class PostgresStore implements MessageStore {
       this.server = describeServer(poolOptions.connectionString, poolOptions);
     } else {
       if (typeof connectionString !== 'string' || connectionString === '') {
-        throw new TypeError(
+        throw new ChatOptionError(
+        'CHATTERBOX_INVALID_OPTION',
           `PostgresStore option \`connectionString\` must be a URL like 'postgresql://user@host/db', got ${showValue(connectionString)}`,
         );
       }

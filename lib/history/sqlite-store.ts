@@ -3,15 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import createDebug from 'debug';
-import { consoleLogger, type ChatLogger } from '../logger';
+import { ChatOptionError } from '../options/option-error';
+import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatError } from '../protocol/error-codes';
-import type { ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from './message-store';
+import { toChatMessage, type ChatMessage } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
 import { migrateSqlite } from './sql/sqlite-migrations';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
 import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
 import { OutageLog, describeCause } from './store-errors';
-import { toChatMessage } from './to-chat-message';
 
 const debug = createDebug('chatterbox:history');
 
@@ -73,7 +73,8 @@ export class SqliteStore implements MessageStore {
   constructor(options: SqliteStoreOptions) {
     checkOptionKeys('SqliteStore', options, OPTION_NAMES);
     if (typeof options.file !== 'string' || options.file === '') {
-      throw new TypeError(
+      throw new ChatOptionError(
+        'CHATTERBOX_INVALID_OPTION',
         `SqliteStore option \`file\` must be the path of the database file, e.g. 'data/chat.sqlite'; got ${showValue(options.file)}`,
       );
     }
@@ -81,7 +82,8 @@ export class SqliteStore implements MessageStore {
     this.retention = resolveRetention('SqliteStore', options);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
     if (!(Number.isSafeInteger(this.busyTimeoutMs) && this.busyTimeoutMs >= 0)) {
-      throw new TypeError(
+      throw new ChatOptionError(
+        'CHATTERBOX_INVALID_OPTION',
         `SqliteStore option \`busyTimeoutMs\` must be a whole number of milliseconds ≥ 0, got ${showValue(options.busyTimeoutMs)}`,
       );
     }

@@ -1,5 +1,5 @@
 /** How a persistent store reports a failing backend: one log line per outage, `STORE_UNAVAILABLE` to callers. */
-import type { ChatLogger } from '../logger';
+import type { ChatLogger } from '../options/logger';
 import { ChatError } from '../protocol/error-codes';
 
 /** What may be logged about a driver error: its code and message, never a row's values. */

@@ -3,19 +3,20 @@
  * (`eventRate`), chat messages per user (`messageRate`) and logins per address (`loginRate`).
  * A refused event is answered with `RATE_LIMITED` and how long to wait, and goes no further.
  */
-import { ownerOf } from '../access/access-state';
-import type { ChatContext } from '../namespace/chat-context';
-import { sendSystemLine, toErrorAck } from '../namespace/safe-handler';
-import type { ChatSocket } from '../namespace/types';
+import { ownerOf } from '../chat/identity-keys';
+import { sendSystemLine, toErrorAck } from '../chat/replies';
+import type { ChatSocket } from '../chat/socket-types';
+import type { ResolvedOptions } from '../options';
 import { ChatError } from '../protocol/error-codes';
+import type { Limits } from './limits';
 import { TokenBucket } from './token-bucket';
 
 // A client that keeps sending after this many refusals in a row is flooding, not chatting.
 const FLOOD_REFUSALS_BEFORE_DISCONNECT = 200;
 
 /** Installs the limits on one socket. */
-export function guardEvents(context: ChatContext, socket: ChatSocket): void {
-  const { options, access } = context;
+export function guardEvents(options: ResolvedOptions, limits: Limits, socket: ChatSocket): void {
+  const { messages, logins } = limits;
   const perConnection = options.eventRate === false ? undefined : new TokenBucket(options.eventRate);
   let refusedInARow = 0;
   let quietUntil = 0;
@@ -46,14 +47,14 @@ export function guardEvents(context: ChatContext, socket: ChatSocket): void {
     }
     refusedInARow = 0;
     const event = packet[0];
-    if (event === 'chat' && access.messages !== undefined && socket.data.nick !== undefined) {
-      const messageWait = access.messages.take(ownerOf(socket.data, socket.id));
+    if (event === 'chat' && messages !== undefined && socket.data.nick !== undefined) {
+      const messageWait = messages.take(ownerOf(socket.data, socket.id));
       if (messageWait > 0) {
         refuse(packet, messageWait, 'You are sending messages too fast');
         return;
       }
-    } else if (event === 'login' && access.logins !== undefined) {
-      const loginWait = access.logins.take(socket.data.address ?? socket.id);
+    } else if (event === 'login' && logins !== undefined) {
+      const loginWait = logins.take(socket.data.address ?? socket.id);
       if (loginWait > 0) {
         refuse(packet, loginWait, 'Too many nickname changes');
         return;

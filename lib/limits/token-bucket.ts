@@ -1,5 +1,5 @@
 /** A token bucket with an optional block once empty: the rate limit behind every abuse limit. */
-import type { RateOption } from '../access/access-options';
+import type { RateOption } from '../options';
 
 /** One bucket; `take()` spends a token or says how long to wait. */
 export class TokenBucket {

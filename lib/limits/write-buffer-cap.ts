@@ -3,7 +3,7 @@
  * bound, and a peer that never reads lives until its ping times out (45 s by default); this caps
  * the bytes waiting for one client and disconnects it beyond the cap.
  */
-import type { ChatSocket } from '../namespace/types';
+import type { ChatSocket } from '../chat/socket-types';
 
 interface OutgoingPacket {
   data?: unknown;

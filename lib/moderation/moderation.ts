@@ -1,23 +1,29 @@
 /** The moderation actions, shared by moderators' events and the host's API (`chat.kick`, `chat.deleteMessage`…). */
-import { sanctionKeys } from '../access/access-state';
-import { nickSkeletonKey } from '../access/nick-skeleton';
-import type { ChatContext } from '../namespace/chat-context';
-import { sendSystemLine } from '../namespace/safe-handler';
-import type { ChatSocket } from '../namespace/types';
+import { sanctionKeys } from '../chat/identity-keys';
+import { nickKey } from '../protocol/nick';
+import type { ChatContext } from '../chat/context';
+import { sendSystemLine } from '../chat/replies';
+import { ChatError } from '../protocol/error-codes';
+import type { ChatSocket } from '../chat/socket-types';
 
 /** Default mute length, in seconds. */
 export const DEFAULT_MUTE_SECONDS = 300;
 /** Default kick length, in seconds. */
 export const DEFAULT_KICK_SECONDS = 60;
 
+/** Refuses `socket` with FORBIDDEN unless it is a moderator (`admins`, or `identify`'s `admin: true`). */
+export function assertModerator(socket: ChatSocket): void {
+  if (socket.data.user?.admin !== true) throw new ChatError('FORBIDDEN', 'Only moderators can do that');
+}
+
 /** This process's sockets logged in under `nick` (compared by skeleton). */
 function socketsOf(context: ChatContext, nick: string): ChatSocket[] {
-  const key = nickSkeletonKey(nick.normalize('NFKC').trim());
+  const key = nickKey(nick);
   return [...context.namespace.sockets.values()].filter((socket) => socket.data.nickKey === key);
 }
 
 function keysFor(context: ChatContext, nick: string): string[] {
-  const keys = new Set([`nick:${nickSkeletonKey(nick.normalize('NFKC').trim())}`]);
+  const keys = new Set([`nick:${nickKey(nick)}`]);
   for (const socket of socketsOf(context, nick)) for (const key of sanctionKeys(socket.data)) keys.add(key);
   return [...keys];
 }
@@ -32,7 +38,7 @@ export async function deleteMessage(context: ChatContext, id: number): Promise<b
 /** Keeps `nick` (and, while connected, its user or address) from sending for `seconds`. */
 export function mute(context: ChatContext, nick: string, seconds: number = DEFAULT_MUTE_SECONDS): number {
   const sockets = socketsOf(context, nick);
-  context.access.sanctions.mute(keysFor(context, nick), Date.now() + seconds * 1000);
+  context.sanctions.mute(keysFor(context, nick), Date.now() + seconds * 1000);
   for (const socket of sockets) sendSystemLine(socket, `You are muted for ${seconds} s`);
   return sockets.length;
 }
@@ -40,7 +46,7 @@ export function mute(context: ChatContext, nick: string, seconds: number = DEFAU
 /** Disconnects `nick` and keeps it (its user, or a guest's address) out for `seconds`; resolves how many sockets were closed. */
 export function kick(context: ChatContext, nick: string, seconds: number = DEFAULT_KICK_SECONDS): number {
   const sockets = socketsOf(context, nick);
-  context.access.sanctions.ban(keysFor(context, nick), Date.now() + seconds * 1000);
+  context.sanctions.ban(keysFor(context, nick), Date.now() + seconds * 1000);
   for (const socket of sockets) {
     sendSystemLine(socket, `You were removed from the chat for ${seconds} s`);
     socket.disconnect(true);

@@ -1,13 +1,13 @@
 /** The last checks before a message is stored: a mute in force, then the host's `onMessage` hook. */
-import { sanctionKeys } from '../access/access-state';
-import type { ChatContext } from '../namespace/chat-context';
-import type { ChatSocket } from '../namespace/types';
+import { sanctionKeys } from '../chat/identity-keys';
+import type { ChatContext } from '../chat/context';
+import type { ChatSocket } from '../chat/socket-types';
 import { ChatError } from '../protocol/error-codes';
 import { validateMessageText } from '../protocol/validate';
 
 /** Returns the text to store (the hook may rewrite it); throws `MUTED` or `MESSAGE_REJECTED`. */
 export async function screenMessage(context: ChatContext, socket: ChatSocket, text: string, room: string): Promise<string> {
-  const muted = context.access.sanctions.mutedFor(sanctionKeys(socket.data));
+  const muted = context.sanctions.mutedFor(sanctionKeys(socket.data));
   if (muted > 0) throw new ChatError('MUTED', `You are muted for ${Math.ceil(muted / 1000)} s more`, muted);
   const hook = context.options.onMessage;
   if (hook === undefined) return text;

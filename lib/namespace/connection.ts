@@ -1,28 +1,30 @@
 /** The protocol's table of contents: one line per client event. */
 import { capWriteBuffer } from '../limits/write-buffer-cap';
 import { guardEvents } from '../limits/event-guard';
-import { handleDelete, handleKick, handleMute } from '../moderation/handle-moderation';
 import { isPlainObject } from '../protocol/validate';
-import type { ChatContext } from './chat-context';
+import type { HandlerContext } from './handler-context';
 import { handleChat } from './handle-chat';
+import { handleDelete } from './handle-delete';
 import { handleDisconnect } from './handle-disconnect';
 import { handleHistory } from './handle-history';
 import { handleJoin } from './handle-join';
+import { handleKick } from './handle-kick';
 import { handleLeave } from './handle-leave';
 import { handleLogin } from './handle-login';
+import { handleMute } from './handle-mute';
 import { handleTyping } from './handle-typing';
 import { safeHandler } from './safe-handler';
 import { createSerialQueue } from './serial-queue';
-import type { ChatSocket } from './types';
+import type { ChatSocket } from '../chat/socket-types';
 import { welcome } from './welcome';
 
 /** Wires a newly connected socket: its audience, its welcome, and a handler per event. */
-export function onConnection(context: ChatContext, socket: ChatSocket): void {
+export function onConnection(context: HandlerContext, socket: ChatSocket): void {
   const schedule = createSerialQueue();
   capWriteBuffer(socket, context.options.maxBufferedBytes, () => {
     context.logger.warn('a client that does not read was disconnected (maxBufferedBytes)', { address: socket.data.address });
   });
-  guardEvents(context, socket);
+  guardEvents(context.options, context.limits, socket);
   const auth: unknown = socket.handshake.auth;
   socket.data.batch = isPlainObject(auth) && auth.batch === true;
   context.broadcaster.join(socket);

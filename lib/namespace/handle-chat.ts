@@ -2,9 +2,9 @@
 import { screenMessage } from '../moderation/screen-message';
 import { ChatError, DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
 import { parseChatRequest } from '../protocol/validate';
-import { roomOfRequest } from '../rooms/room-name';
-import type { EventHandler } from './chat-context';
-import { sendSystemLine } from './safe-handler';
+import { roomOfRequest } from '../protocol/room-name';
+import type { EventHandler } from './handler-context';
+import { sendSystemLine } from '../chat/replies';
 
 /** Handles the `chat` event. */
 export const handleChat: EventHandler = async (context, socket, args, reply) => {

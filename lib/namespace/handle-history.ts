@@ -1,7 +1,7 @@
 /** `history({ before?, limit? }, ack)`: page back through older messages. */
 import { parseHistoryRequest } from '../protocol/validate';
-import { roomOfRequest } from '../rooms/room-name';
-import type { EventHandler } from './chat-context';
+import { roomOfRequest } from '../protocol/room-name';
+import type { EventHandler } from './handler-context';
 
 /** The largest page a client may ask for. */
 export const MAX_HISTORY_PAGE = 200;

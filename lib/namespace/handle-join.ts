@@ -1,7 +1,7 @@
 /** `join(room | { room, lastId }, ack)`: enter a room other than the default; its history, users and `enter` follow. */
 import { ChatError } from '../protocol/error-codes';
 import { isPlainObject, parseLastId } from '../protocol/validate';
-import type { EventHandler } from './chat-context';
+import type { EventHandler } from './handler-context';
 
 /** Handles the `join` event. */
 export const handleJoin: EventHandler = async (context, socket, args, reply) => {

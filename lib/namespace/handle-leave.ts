@@ -1,6 +1,6 @@
 /** `leave(room, ack)`: leave a joined room other than the default; the others there see `exit`. */
 import { ChatError } from '../protocol/error-codes';
-import type { EventHandler } from './chat-context';
+import type { EventHandler } from './handler-context';
 
 /** Handles the `leave` event. */
 export const handleLeave: EventHandler = (context, socket, args, reply) => {

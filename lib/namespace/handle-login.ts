@@ -1,11 +1,11 @@
 /** `login(nick, ack)`: claim a nickname, announce it, and tell the caller who is here. */
-import { ownerOf } from '../access/access-state';
+import { ownerOf } from '../chat/identity-keys';
 import { admitNick } from '../access/nick-policy';
 import { ChatError } from '../protocol/error-codes';
-import { validateNick, type ValidNick } from '../protocol/validate';
-import type { ChatContext, EventHandler } from './chat-context';
-import type { ChatSocket } from './types';
-import { renameInRooms } from './room-membership';
+import { validateNick, type ValidNick } from '../protocol/nick';
+import type { HandlerContext, EventHandler } from './handler-context';
+import type { ChatSocket } from '../chat/socket-types';
+import { renameInRooms } from './carry-rooms';
 
 /** Handles the `login` event. */
 export const handleLogin: EventHandler = async (context, socket, args, reply) => {
@@ -19,7 +19,7 @@ export const handleLogin: EventHandler = async (context, socket, args, reply) =>
  * Logs `socket` in as `valid` (from `login` or from the handshake): claims the new name before
  * giving up the old one, so a refused rename leaves the user as they were.
  */
-export async function logIn(context: ChatContext, socket: ChatSocket, given: ValidNick): Promise<string[]> {
+export async function logIn(context: HandlerContext, socket: ChatSocket, given: ValidNick): Promise<string[]> {
   const { presence, broadcaster } = context;
   const valid = admitNick(context, socket, given);
   const previous = socket.data.nick;

@@ -1,6 +1,6 @@
 /** `typing(request?)`: relay "nick is typing" to the room, at most once a second per socket and room. */
-import type { EventHandler } from './chat-context';
-import { roomOfRequest } from '../rooms/room-name';
+import type { EventHandler } from './handler-context';
+import { roomOfRequest } from '../protocol/room-name';
 
 /** Handles the `typing` event; it has no ack and answers a refusal silently (it is only a hint). */
 export const handleTyping: EventHandler = (context, socket, args) => {

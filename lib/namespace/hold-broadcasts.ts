@@ -5,7 +5,7 @@
  * and lets the welcome drop held messages that the history already carried.
  */
 import type { BatchedEvent, ChatLine } from '../protocol/payloads';
-import type { ChatSocket } from './types';
+import type { ChatSocket } from '../chat/socket-types';
 
 // socket.io writes every packet for a connection through Client#writeToEngine (public in the
 // JavaScript, private in its typings); broadcasts call the socket's outgoing listeners first.

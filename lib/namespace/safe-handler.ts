@@ -4,24 +4,11 @@
  */
 import createDebug from 'debug';
 import { ChatError } from '../protocol/error-codes';
-import { SYSTEM_NICK, type ErrorAck } from '../protocol/payloads';
-import type { ChatContext, EventHandler, Reply } from './chat-context';
-import type { ChatSocket } from './types';
+import { describeError, sendSystemLine, toErrorAck } from '../chat/replies';
+import type { HandlerContext, EventHandler, Reply } from './handler-context';
+import type { ChatSocket } from '../chat/socket-types';
 
 const debug = createDebug('chatterbox:namespace');
-
-/** Turns any thrown value into the error ack a client may see; internal text never leaves. */
-export function toErrorAck(error: unknown): ErrorAck {
-  const chatError = error instanceof ChatError ? error : new ChatError('INTERNAL_ERROR');
-  const payload: ErrorAck['error'] = { code: chatError.code, message: chatError.message };
-  if (chatError.retryAfter !== undefined) payload.retryAfter = chatError.retryAfter;
-  return { ok: false, error: payload };
-}
-
-/** Sends a SYSTEM line to one socket, as the original did for chat-before-login. */
-export function sendSystemLine(socket: ChatSocket, text: string): void {
-  socket.emit('chat', { u: SYSTEM_NICK, m: text });
-}
 
 /**
  * Wraps `handler` as a Socket.IO listener. The last argument is the ack when it is a function;
@@ -29,7 +16,7 @@ export function sendSystemLine(socket: ChatSocket, text: string): void {
  * refusal through a SYSTEM line, as the original protocol's clients expect.
  */
 export function safeHandler(
-  context: ChatContext,
+  context: HandlerContext,
   socket: ChatSocket,
   event: string,
   handler: EventHandler,
@@ -62,9 +49,4 @@ export function safeHandler(
       }
     });
   };
-}
-
-/** A log-safe description of an internal error (its message and stack, never client input). */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -1,19 +1,20 @@
 /** What a socket receives on connect: its `history`, then the outcome of the handshake's nickname. */
-import { welcomeUser } from '../access/welcome-user';
+import { welcomeUser } from './welcome-user';
 import { ChatError } from '../protocol/error-codes';
 import { DEFAULT_ROOM, type ChatLine } from '../protocol/payloads';
-import { isPlainObject, parseLastId, validateNick } from '../protocol/validate';
-import type { ChatContext } from './chat-context';
+import { isPlainObject, parseLastId } from '../protocol/validate';
+import { validateNick } from '../protocol/nick';
+import type { HandlerContext } from './handler-context';
 import { logIn } from './handle-login';
 import { holdBroadcasts } from './hold-broadcasts';
-import { describeError, sendSystemLine, toErrorAck } from './safe-handler';
-import type { ChatSocket } from './types';
+import { describeError, sendSystemLine, toErrorAck } from '../chat/replies';
+import type { ChatSocket } from '../chat/socket-types';
 
 /**
  * Sends history (everything after `auth.lastId`, or the newest messages), then logs the socket in
  * from `auth.nick` — before any event the client queued while offline is handled.
  */
-export async function welcome(context: ChatContext, socket: ChatSocket): Promise<void> {
+export async function welcome(context: HandlerContext, socket: ChatSocket): Promise<void> {
   const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
   await sendHistory(context, socket, parseLastId(auth.lastId));
   if (socket.data.user !== undefined) return welcomeUser(context, socket);
@@ -32,7 +33,7 @@ export async function welcome(context: ChatContext, socket: ChatSocket): Promise
   }
 }
 
-async function sendHistory(context: ChatContext, socket: ChatSocket, lastId: number | undefined): Promise<void> {
+async function sendHistory(context: HandlerContext, socket: ChatSocket, lastId: number | undefined): Promise<void> {
   const { store, options } = context;
   const hold = holdBroadcasts(socket);
   // What the history carried: a held message at or below it would be a duplicate.

@@ -129,4 +129,35 @@ export interface HandshakeAuth {
 /** One event inside a `batch`: its name, then its arguments, exactly as it would arrive alone. */
 export type BatchedEvent = [event: string, ...args: unknown[]];
 
-export type { RoomRef, JoinRequest, JoinAck, LeaveAck, TypingRequest } from '../rooms/room-payloads';
+// Rooms: `join`, `leave`, `typing` and the `{ room }` tag.
+
+/** The second argument of `enter`, `exit`, `users` and `typing` for a room other than the default. */
+export interface RoomRef {
+  room: string;
+}
+
+/** The object form of `join`, besides a bare room name. */
+export interface JoinRequest {
+  room: string;
+  /** The greatest id of this room the client holds: `history` then carries exactly what came after. */
+  lastId?: number;
+}
+
+/** Answer to `join`: the room's name as the server spells it, and everyone in it. */
+export type JoinAck = Ack<{ room: string; users: string[] }>;
+
+/** Answer to `leave`. */
+export type LeaveAck = Ack<{ room: string }>;
+
+/** What `typing` carries: nothing for the default room, else `{ room }`. */
+export interface TypingRequest {
+  room?: string;
+}
+
+/**
+ * Builds a stored message in its wire shape, the one place that decides when `room` is present:
+ * `{ u, m, id, ts }`, plus `room` for rooms other than the default, in that key order.
+ */
+export function toChatMessage(id: number, room: string, u: string, m: string, ts: number): ChatMessage {
+  return room === DEFAULT_ROOM ? { u, m, id, ts } : { u, m, id, ts, room };
+}

@@ -3,19 +3,7 @@
  * it returns a clean value or throws a {@link ChatError}, never a TypeError.
  */
 import { ChatError } from './error-codes';
-import { SYSTEM_NICK, type ChatRequest, type HistoryRequest } from './payloads';
-
-/** A nickname as shown, and the key two nicknames are compared by. */
-export interface ValidNick {
-  nick: string;
-  key: string;
-}
-
-// Controls, format characters (zero-width, bidi overrides), unassigned and private-use code
-// points, line/paragraph separators and default-ignorables can make two names look alike or
-// reorder the text around them, so no nickname may hold one.
-const FORBIDDEN_IN_NICK =
-  /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+import type { ChatRequest, HistoryRequest } from './payloads';
 
 // Messages may span lines (LF or CRLF) and hold tabs; other C0/C1 controls and a lone CR only
 // garble logs and terminals, and U+0000 is refused by PostgreSQL, so both stores must see it
@@ -48,36 +36,6 @@ export function codePointLength(text: string): number {
     length++;
   }
   return length;
-}
-
-/** The comparison key of a nickname: `Alice`, `alice` and `ａｌｉｃｅ` share one. */
-export function nickKey(nick: string): string {
-  // Lower-casing can yield text NFKC composes differently (J̌ → ǰ), so normalise again after it.
-  return nick.normalize('NFKC').toLowerCase().normalize('NFKC');
-}
-
-/** Checks and normalises a nickname (NFKC, trimmed). */
-export function validateNick(value: unknown, maxLength: number): ValidNick {
-  if (typeof value !== 'string') {
-    throw new ChatError('INVALID_NICK', 'A nickname must be text');
-  }
-  if (!value.isWellFormed()) {
-    throw new ChatError('INVALID_NICK', 'That nickname holds broken characters');
-  }
-  const nick = value.normalize('NFKC').trim();
-  const length = codePointLength(nick);
-  if (length === 0) throw new ChatError('INVALID_NICK', 'Choose a nickname');
-  if (length > maxLength) {
-    throw new ChatError('INVALID_NICK', `A nickname can be at most ${maxLength} characters`);
-  }
-  if (FORBIDDEN_IN_NICK.test(nick)) {
-    throw new ChatError('INVALID_NICK', 'A nickname cannot hold invisible or control characters');
-  }
-  const key = nickKey(nick);
-  if (key === SYSTEM_NICK.toLowerCase()) {
-    throw new ChatError('INVALID_NICK', `The nickname ${SYSTEM_NICK} is reserved`);
-  }
-  return { nick, key };
 }
 
 /** Checks a message's text; returns it unchanged (whitespace is the author's). */
@@ -149,4 +107,19 @@ export function parseHistoryRequest(value: unknown, maxLimit: number): HistoryRe
 /** Reads the handshake's `lastId`; anything that is not an id counts as absent. */
 export function parseLastId(value: unknown): number | undefined {
   return isMessageId(value) ? value : undefined;
+}
+
+/** The longest sanction a moderator may give in one go: a week. */
+export const MAX_SANCTION_SECONDS = 7 * 24 * 3600;
+
+/** Checks a moderator's `{ nick, seconds? }`; `seconds` defaults to `fallbackSeconds`. */
+export function parseSanctionRequest(value: unknown, fallbackSeconds: number): { nick: string; seconds: number } {
+  if (!isPlainObject(value) || typeof value.nick !== 'string' || value.nick.length === 0 || value.nick.length > 1024) {
+    throw new ChatError('INVALID_REQUEST', 'Expected { nick, seconds? }');
+  }
+  const seconds = value.seconds ?? fallbackSeconds;
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_SANCTION_SECONDS) {
+    throw new ChatError('INVALID_REQUEST', `seconds must be a whole number from 1 to ${MAX_SANCTION_SECONDS}`);
+  }
+  return { nick: value.nick, seconds };
 }

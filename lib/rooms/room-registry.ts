@@ -3,7 +3,7 @@
  * when `allowUserRooms` is on, up to `maxRooms` in all. Names are compared by their key.
  */
 import { ChatError } from '../protocol/error-codes';
-import { validateRoomName } from './room-name';
+import { validateRoomName } from '../protocol/room-name';
 
 /** The registry's settings, from the resolved options. */
 export interface RoomRegistrySettings {

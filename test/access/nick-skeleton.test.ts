@@ -1,6 +1,6 @@
 /** UTS #39 skeletons and mixed-script refusal: nicknames that cannot impersonate. */
 import fc from 'fast-check';
-import { isMixedScript, nickSkeletonKey, skeleton } from '../../lib/access/nick-skeleton';
+import { isMixedScript, nickKey, skeleton } from '../../lib/protocol/nick';
 import { closeAll, startChat } from '../helpers/chat-server';
 
 afterEach(closeAll);
@@ -13,11 +13,11 @@ describe('skeleton', () => {
     ['paypal in Cyrillic', 'раураl', 'paypal'],
     ['Greek ο', 'bοb', 'bob'],
   ])('%s has the key of %s', (_name, a, b) => {
-    expect(nickSkeletonKey(a)).toBe(nickSkeletonKey(b));
+    expect(nickKey(a)).toBe(nickKey(b));
   });
 
   it('keeps different names apart', () => {
-    expect(nickSkeletonKey('alice')).not.toBe(nickSkeletonKey('alina'));
+    expect(nickKey('alice')).not.toBe(nickKey('alina'));
   });
 
   it('is total and the same for any normalisation form of its input (property)', () => {
@@ -31,7 +31,7 @@ describe('skeleton', () => {
   it('folds case for ASCII nicknames (property)', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z0-9_]{1,20}$/), (nick) => {
-        expect(nickSkeletonKey(nick.toUpperCase())).toBe(nickSkeletonKey(nick.toLowerCase()));
+        expect(nickKey(nick.toUpperCase())).toBe(nickKey(nick.toLowerCase()));
       }),
     );
   });

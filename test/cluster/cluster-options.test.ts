@@ -9,7 +9,6 @@ describe('cluster option', () => {
     ['a string', 'redis://127.0.0.1:6379', 'option "cluster" must be'],
     ['no redis', {}, 'option "cluster.redis" must be'],
     ['an http URL', { redis: 'http://127.0.0.1:6379' }, 'option "cluster.redis" must be'],
-    ['an unknown key', { redis: 'redis://x', heartbeat: 100 }, 'option "cluster.heartbeat" must be left out: it is not a cluster option (did you mean "heartbeatMs"?)'],
     ['an empty keyPrefix', { redis: 'redis://x', keyPrefix: '' }, 'option "cluster.keyPrefix" must be'],
     ['a keyPrefix with braces', { redis: 'redis://x', keyPrefix: 'a{b}' }, 'option "cluster.keyPrefix" must be'],
     ['a fractional heartbeatMs', { redis: 'redis://x', heartbeatMs: 10.5 }, 'option "cluster.heartbeatMs" must be'],
@@ -23,6 +22,29 @@ describe('cluster option', () => {
     }
     expect(thrown).toBeInstanceOf(ChatOptionError);
     expect(thrown).toMatchObject({ code: 'CHATTERBOX_INVALID_OPTION', message: expect.stringContaining(message) as string });
+  });
+
+  it('throws CHATTERBOX_UNKNOWN_OPTION for an unknown key, suggesting the one meant', () => {
+    expect(() => createChatMiddleware({ history: new MemoryStore(), cluster: { redis: 'redis://x', heartbeat: 100 } } as unknown as ChatOptions)).toThrow(
+      expect.objectContaining({
+        code: 'CHATTERBOX_UNKNOWN_OPTION',
+        message: 'express-chatterbox: unknown option "cluster.heartbeat" (did you mean "cluster.heartbeatMs"?)',
+      }) as Error,
+    );
+  });
+
+  // Each node would number and keep its own messages: no shared log to reconnect or repair from.
+  it.each<[string, ChatOptions['history']]>([
+    ['the default SQLite file', undefined],
+    ['a SQLite file', { sqlite: 'chat.sqlite' }],
+    ['process memory', { memory: true }],
+  ])('throws CHATTERBOX_INVALID_OPTION for a per-process history: %s', (_name, history) => {
+    expect(() => createChatMiddleware({ history, cluster: { redis: 'redis://127.0.0.1:6379' } })).toThrow(
+      expect.objectContaining({
+        code: 'CHATTERBOX_INVALID_OPTION',
+        message: expect.stringContaining('option "history" must be one all nodes share when `cluster` is set') as string,
+      }) as Error,
+    );
   });
 
   it('reports status "off" without it', async () => {
@@ -39,8 +61,6 @@ describeWithService('redis', 'cluster option with Redis', () => {
     const logger = recordingLogger();
     const server = http.createServer();
     const chat = createChatMiddleware({ server, history: new MemoryStore(), logger, cluster: { redis: host, keyPrefix: `chatterbox-test:${process.pid}:opt:` } });
-    // A memory log is this process's own: nothing to share, reconnect or repair from.
-    expect(logger.warn).toHaveBeenCalledWith('the cluster option needs a history all nodes share: use history: { postgres: … }');
     expect(chat.status()).toEqual({ cluster: 'connecting' });
     const deadline = Date.now() + 10_000;
     while (chat.status().cluster !== 'connected' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -3,7 +3,7 @@
  * its own store: what the chat relies on must not depend on which store the host chose.
  */
 import fc from 'fast-check';
-import type { MessageStore, NewMessage } from '../../lib/history/message-store';
+import type { MessageStore, NewMessage } from '../../lib/options/message-store';
 import type { ChatMessage } from '../../lib/protocol/payloads';
 
 /** A store opened for one test, and how to dispose of it. */

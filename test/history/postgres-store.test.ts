@@ -1,10 +1,10 @@
 /** PostgresStore: the MessageStore contract on a real server, then what only PostgreSQL does. */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import type { AppendResult, NewMessage } from '../../lib/history/message-store';
+import type { AppendResult, NewMessage } from '../../lib/options/message-store';
 import { PostgresStore, type PostgresStoreOptions } from '../../lib/history/postgres-store';
 import { POSTGRES_MIGRATIONS } from '../../lib/history/sql/postgres-migrations';
-import type { ChatLogger } from '../../lib/logger';
+import type { ChatLogger } from '../../lib/options/logger';
 import { ChatError } from '../../lib/protocol/error-codes';
 import { describeWithService, POSTGRES_URL } from '../helpers/services';
 import { describeMessageStoreContract } from './message-store.contract';

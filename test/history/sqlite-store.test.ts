@@ -4,10 +4,10 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { NewMessage } from '../../lib/history/message-store';
+import type { NewMessage } from '../../lib/options/message-store';
 import { migrateSqlite, SQLITE_MIGRATIONS, type SqliteMigration } from '../../lib/history/sql/sqlite-migrations';
 import { SqliteStore, type SqliteStoreOptions } from '../../lib/history/sqlite-store';
-import type { ChatLogger } from '../../lib/logger';
+import type { ChatLogger } from '../../lib/options/logger';
 import { ChatError } from '../../lib/protocol/error-codes';
 import { describeMessageStoreContract } from './message-store.contract';
 

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
-import { clientAddress } from '../../lib/limits/client-address';
+import { clientAddress } from '../../lib/access/client-address';
 import { TokenBucket } from '../../lib/limits/token-bucket';
 import { closeAll, nextEvent, recordEvents, recordingLogger, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
 

@@ -1,4 +1,4 @@
-import { EventBatcher, type BatchedEvent } from '../../lib/namespace/event-batcher';
+import { EventBatcher, type BatchedEvent } from '../../lib/chat/event-batcher';
 
 describe('EventBatcher', () => {
   let clock = 0;

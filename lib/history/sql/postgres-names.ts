@@ -1,4 +1,5 @@
 /** The SQL names PostgresStore derives from its `table` option, checked and quoted once. */
+import { ChatOptionError } from '../../options/option-error';
 import { showValue } from './store-options';
 
 /** Quoted, ready-to-interpolate names of everything one PostgresStore owns. */
@@ -41,7 +42,8 @@ export function postgresNames(table: unknown): PostgresNames {
     !IDENTIFIER.test(name) ||
     (schema !== undefined && !SCHEMA.test(schema))
   ) {
-    throw new TypeError(
+    throw new ChatOptionError(
+      'CHATTERBOX_INVALID_OPTION',
       `PostgresStore option \`table\` must be a table name like 'chatterbox_messages' or 'chat.messages' (letters, digits and _, at most 52 characters), got ${showValue(table)}`,
     );
   }

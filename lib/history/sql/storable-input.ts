@@ -3,7 +3,8 @@
  * already refuses it, so reaching here is a programmer error: a `TypeError` naming the field,
  * never `STORE_UNAVAILABLE` and never a silently altered message.
  */
-import type { NewMessage } from '../message-store';
+import { ChatOptionError } from '../../options/option-error';
+import type { NewMessage } from '../../options/message-store';
 import { showValue } from './store-options';
 
 /** Throws unless every field of `message` can be stored and read back unchanged. */
@@ -12,7 +13,7 @@ export function assertStorableMessage(store: string, message: NewMessage): void 
   assertStorableText(store, 'u', message.u);
   assertStorableText(store, 'm', message.m);
   if (!Number.isSafeInteger(message.ts)) {
-    throw new TypeError(`${store}.append(): \`ts\` must be a whole number of milliseconds, got ${showValue(message.ts)}`);
+    throw new ChatOptionError('CHATTERBOX_INVALID_ARGUMENT', `${store}.append(): \`ts\` must be a whole number of milliseconds, got ${showValue(message.ts)}`);
   }
   if (message.authorKey !== undefined) assertStorableText(store, 'authorKey', message.authorKey);
   if (message.cid !== undefined) assertStorableText(store, 'cid', message.cid);
@@ -22,7 +23,7 @@ export function assertStorableMessage(store: string, message: NewMessage): void 
 export function assertReadArguments(store: string, method: string, room: string, id: number, limit: number): void {
   assertStorableText(store, 'room', room, method);
   if (!(Number.isSafeInteger(id) && id >= 0)) {
-    throw new TypeError(`${store}.${method}(): \`id\` must be a message id (a whole number ≥ 0), got ${showValue(id)}`);
+    throw new ChatOptionError('CHATTERBOX_INVALID_ARGUMENT', `${store}.${method}(): \`id\` must be a message id (a whole number ≥ 0), got ${showValue(id)}`);
   }
   assertLimit(store, method, limit);
 }
@@ -31,20 +32,20 @@ export function assertReadArguments(store: string, method: string, room: string,
 export function assertLimit(store: string, method: string, limit: number): void {
   // SQLite reads a negative LIMIT as "no limit" and PostgreSQL refuses it: neither is what was meant.
   if (!(Number.isSafeInteger(limit) && limit >= 0)) {
-    throw new TypeError(`${store}.${method}(): \`limit\` must be a whole number ≥ 0, got ${showValue(limit)}`);
+    throw new ChatOptionError('CHATTERBOX_INVALID_ARGUMENT', `${store}.${method}(): \`limit\` must be a whole number ≥ 0, got ${showValue(limit)}`);
   }
 }
 
 function assertStorableText(store: string, field: string, value: unknown, method = 'append'): void {
   if (typeof value !== 'string') {
-    throw new TypeError(`${store}.${method}(): \`${field}\` must be a string, got ${showValue(value)}`);
+    throw new ChatOptionError('CHATTERBOX_INVALID_ARGUMENT', `${store}.${method}(): \`${field}\` must be a string, got ${showValue(value)}`);
   }
   // UTF-8 has no encoding for a lone surrogate (it would come back as U+FFFD), and PostgreSQL
   // text cannot hold U+0000.
   if (!value.isWellFormed()) {
-    throw new TypeError(`${store}.${method}(): \`${field}\` holds a lone surrogate, which cannot be stored`);
+    throw new ChatOptionError('CHATTERBOX_INVALID_ARGUMENT', `${store}.${method}(): \`${field}\` holds a lone surrogate, which cannot be stored`);
   }
   if (value.includes('\u0000')) {
-    throw new TypeError(`${store}.${method}(): \`${field}\` holds U+0000, which cannot be stored`);
+    throw new ChatOptionError('CHATTERBOX_INVALID_ARGUMENT', `${store}.${method}(): \`${field}\` holds U+0000, which cannot be stored`);
   }
 }

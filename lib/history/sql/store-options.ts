@@ -1,5 +1,6 @@
 /** Checks the options both SQL stores share, once at construction, with errors that say the fix. */
-import { nearestName, showValue } from '../../util/suggest';
+import { ChatOptionError } from '../../options/option-error';
+import { nearestName, showValue } from '../../options/suggest';
 
 export { showValue };
 
@@ -29,13 +30,13 @@ const DAY_MS = 86_400_000;
 /** Throws unless `options` is a plain object whose keys are all in `known`; suggests the nearest name. */
 export function checkOptionKeys(store: string, options: unknown, known: readonly string[]): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${store} expects an options object, got ${showValue(options)}`);
+    throw new ChatOptionError('CHATTERBOX_INVALID_OPTION', `${store} expects an options object, got ${showValue(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const nearest = nearestName(key, known);
     const hint = nearest === undefined ? `known options: ${known.join(', ')}` : `did you mean \`${nearest}\`?`;
-    throw new TypeError(`${store} has no option \`${key}\`; ${hint}`);
+    throw new ChatOptionError('CHATTERBOX_UNKNOWN_OPTION', `${store} has no option \`${key}\`; ${hint}`);
   }
 }
 
@@ -43,13 +44,15 @@ export function checkOptionKeys(store: string, options: unknown, known: readonly
 export function resolveRetention(store: string, options: RetentionOptions): Retention {
   const maxMessages = options.maxMessages ?? 100_000;
   if (!(maxMessages === Infinity || (Number.isSafeInteger(maxMessages) && maxMessages >= 0))) {
-    throw new TypeError(
+    throw new ChatOptionError(
+      'CHATTERBOX_INVALID_OPTION',
       `${store} option \`maxMessages\` must be a whole number ≥ 0 or Infinity, got ${showValue(options.maxMessages)}`,
     );
   }
   const maxAgeDays = options.maxAgeDays;
   if (maxAgeDays !== undefined && !(typeof maxAgeDays === 'number' && Number.isFinite(maxAgeDays) && maxAgeDays > 0)) {
-    throw new TypeError(
+    throw new ChatOptionError(
+      'CHATTERBOX_INVALID_OPTION',
       `${store} option \`maxAgeDays\` must be a number of days > 0 (omit it for no age bound), got ${showValue(maxAgeDays)}`,
     );
   }

@@ -1,9 +1,10 @@
 /** The host's side of moderation and identity: the methods `createChatMiddleware` adds to the middleware. */
-import { signOutSocket } from '../access/identity';
-import { nickSkeletonKey } from '../access/nick-skeleton';
-import type { ChatContext } from '../namespace/chat-context';
-import { validateMessageText } from '../protocol/validate';
-import { DEFAULT_KICK_SECONDS, DEFAULT_MUTE_SECONDS, deleteMessage, kick, mute, sendSystem } from './moderation';
+import { signOutSocket } from './access/identity';
+import { ChatOptionError, invalidArgument } from './options';
+import { nickKey } from './protocol/nick';
+import type { ChatContext } from './chat/context';
+import { validateMessageText } from './protocol/validate';
+import { DEFAULT_KICK_SECONDS, DEFAULT_MUTE_SECONDS, deleteMessage, kick, mute, sendSystem } from './moderation/moderation';
 
 /** What the host can do to the chat from its own code. */
 export interface ChatHostApi {
@@ -24,12 +25,12 @@ export interface ChatHostApi {
 
 function seconds(name: string, value: number | undefined, fallback: number): number {
   const result = value ?? fallback;
-  if (!Number.isInteger(result) || result < 1) throw new TypeError(`express-chatterbox: ${name}(nick, seconds) needs whole seconds ≥ 1; got ${String(value)}`);
+  if (!Number.isInteger(result) || result < 1) throw invalidArgument(`${name}(nick, seconds) needs whole seconds ≥ 1; got ${String(value)}`);
   return result;
 }
 
 function nickArgument(name: string, nick: unknown): string {
-  if (typeof nick !== 'string' || nick.length === 0) throw new TypeError(`express-chatterbox: ${name}(nick) needs a nickname string`);
+  if (typeof nick !== 'string' || nick.length === 0) throw invalidArgument(`${name}(nick) needs a nickname string`);
   return nick;
 }
 
@@ -37,14 +38,14 @@ function nickArgument(name: string, nick: unknown): string {
 export function createHostApi(getContext: () => ChatContext | undefined): ChatHostApi {
   const need = (name: string): ChatContext => {
     const context = getContext();
-    if (context === undefined) throw new Error(`express-chatterbox: ${name}() needs the chat to be attached first`);
+    if (context === undefined) throw new ChatOptionError('CHATTERBOX_INVALID_STATE', `express-chatterbox: ${name}() needs the chat to be attached first`);
     return context;
   };
   return {
     kick: (nick, time) => kick(need('kick'), nickArgument('kick', nick), seconds('kick', time, DEFAULT_KICK_SECONDS)),
     mute: (nick, time) => mute(need('mute'), nickArgument('mute', nick), seconds('mute', time, DEFAULT_MUTE_SECONDS)),
     deleteMessage: (id) => {
-      if (!Number.isSafeInteger(id) || id < 0) return Promise.reject(new TypeError('express-chatterbox: deleteMessage(id) needs a message id'));
+      if (!Number.isSafeInteger(id) || id < 0) return Promise.reject(invalidArgument('deleteMessage(id) needs a message id'));
       return deleteMessage(need('deleteMessage'), id);
     },
     send: (text) => {
@@ -53,7 +54,7 @@ export function createHostApi(getContext: () => ChatContext | undefined): ChatHo
     },
     signOut: (nick) => {
       const context = need('signOut');
-      const key = nickSkeletonKey(nickArgument('signOut', nick).normalize('NFKC').trim());
+      const key = nickKey(nickArgument('signOut', nick));
       let closed = 0;
       for (const socket of [...context.namespace.sockets.values()]) {
         if (socket.data.user !== undefined && socket.data.nickKey === key) {

@@ -1,7 +1,8 @@
-/** Room names: checked by the nickname rules (validate.ts), with their own error code. */
-import { ChatError } from '../protocol/error-codes';
-import { DEFAULT_ROOM } from '../protocol/payloads';
-import { isPlainObject, validateNick } from '../protocol/validate';
+/** Room names: checked by the nickname rules (protocol/nick.ts), with their own error code. */
+import { ChatError } from './error-codes';
+import { DEFAULT_ROOM } from './payloads';
+import { checkNickText, foldNick } from './nick';
+import { isPlainObject } from './validate';
 
 /** A room name as shown, and the key two names are compared by (case- and width-folded). */
 export interface ValidRoom {
@@ -12,8 +13,8 @@ export interface ValidRoom {
 /** Checks a room name like a nickname (NFKC, trimmed, no invisible characters, at most `maxLength`). */
 export function validateRoomName(value: unknown, maxLength: number): ValidRoom {
   try {
-    const { nick, key } = validateNick(value, maxLength);
-    return { room: nick, key };
+    const room = checkNickText(value, maxLength);
+    return { room, key: foldNick(room) };
   } catch (error) {
     if (!(error instanceof ChatError)) throw error;
     // The nickname rules, reworded: the same checks, one code that says which argument it was.

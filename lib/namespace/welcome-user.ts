@@ -1,16 +1,16 @@
 /** Logs a signed-in user in at connect under the name the host gave, taking it back from a guest if need be. */
 import { ChatError } from '../protocol/error-codes';
-import type { ChatContext } from '../namespace/chat-context';
-import { logIn } from '../namespace/handle-login';
-import { describeError, sendSystemLine, toErrorAck } from '../namespace/safe-handler';
-import type { ChatSocket } from '../namespace/types';
-import { nickSkeletonKey } from './nick-skeleton';
+import type { HandlerContext } from './handler-context';
+import { logIn } from './handle-login';
+import { describeError, sendSystemLine, toErrorAck } from '../chat/replies';
+import type { ChatSocket } from '../chat/socket-types';
+import { nickKey } from '../protocol/nick';
 
 /** Sends `session` with the user's nickname, or with why it could not be taken. */
-export async function welcomeUser(context: ChatContext, socket: ChatSocket): Promise<void> {
+export async function welcomeUser(context: HandlerContext, socket: ChatSocket): Promise<void> {
   const user = socket.data.user;
   if (user === undefined) return;
-  const valid = { nick: user.nick, key: nickSkeletonKey(user.nick) };
+  const valid = { nick: user.nick, key: nickKey(user.nick) };
   try {
     try {
       await logIn(context, socket, valid);
@@ -28,7 +28,7 @@ export async function welcomeUser(context: ChatContext, socket: ChatSocket): Pro
 }
 
 /** Logs out the guests of this process holding `key` (a signed-in user's name); true if any was. */
-async function evictGuests(context: ChatContext, key: string): Promise<boolean> {
+async function evictGuests(context: HandlerContext, key: string): Promise<boolean> {
   let evicted = false;
   for (const guest of context.namespace.sockets.values()) {
     const { nick, nickKey, user } = guest.data;

@@ -4,15 +4,15 @@
  * any session exists), then the host's `identify`, `allowAnonymous` and kicks, at the namespace.
  */
 import type { IncomingMessage } from 'node:http';
-import { clientAddress } from '../limits/client-address';
+import { clientAddress } from '../access/client-address';
 import { ChatError, type ErrorCode } from '../protocol/error-codes';
-import type { ChatContext } from '../namespace/chat-context';
-import type { ChatServer, ChatSocket } from '../namespace/types';
+import type { HandlerContext } from './handler-context';
+import type { ChatServer, ChatSocket } from '../chat/socket-types';
 import type { ResolvedOptions } from '../options';
-import type { AccessState } from './access-state';
-import { sanctionKeys } from './access-state';
-import { identifyRequest } from './identity';
-import { refuseOrigin } from './origin-check';
+import type { Limits } from '../limits/limits';
+import { sanctionKeys } from '../chat/identity-keys';
+import { identifyRequest } from '../access/identity';
+import { refuseOrigin } from '../access/origin-check';
 
 const RESERVATION = Symbol('chatterbox:address');
 // A handshake allowed but never completed (a failed upgrade) gives its slot back after this.
@@ -23,7 +23,7 @@ type ReservedRequest = IncomingMessage & { [RESERVATION]?: { address: string; ti
 /** The `allowRequest` of the Socket.IO server Chatterbox creates. */
 export function createAllowRequest(
   options: ResolvedOptions,
-  state: AccessState,
+  state: Limits,
 ): (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => void {
   return (req, callback) => {
     if (refuseOrigin(req, options.origins) !== undefined) {
@@ -46,7 +46,7 @@ export function createAllowRequest(
 }
 
 /** Gives each engine connection's slot back when it closes. */
-export function trackEngineConnections(engine: ChatServer['engine'], state: AccessState): () => void {
+export function trackEngineConnections(engine: ChatServer['engine'], state: Limits): () => void {
   const onConnection = (socket: { request: IncomingMessage; once(event: 'close', listener: () => void): unknown }): void => {
     const req = socket.request as ReservedRequest;
     const reservation = req[RESERVATION];
@@ -67,8 +67,8 @@ function refusal(code: ErrorCode, message?: string, retryAfter?: number): Error 
 }
 
 /** The namespace middleware: identity, anonymity, kicks (and, on a host's `io`, origin and address limits). */
-export function createNamespaceGate(context: ChatContext): (socket: ChatSocket, next: (err?: Error) => void) => void {
-  const { options, access } = context;
+export function createNamespaceGate(context: HandlerContext): (socket: ChatSocket, next: (err?: Error) => void) => void {
+  const { options, limits } = context;
   return (socket, done) => {
     const req = socket.request;
     const address = clientAddress(req, options.trustProxy);
@@ -80,14 +80,14 @@ export function createNamespaceGate(context: ChatContext): (socket: ChatSocket, 
         done(refusal('FORBIDDEN', 'Origin not allowed'));
         return;
       }
-      if (!access.connections.tryAcquire(address)) {
+      if (!limits.connections.tryAcquire(address)) {
         done(refusal('FORBIDDEN', 'Too many connections from your address'));
         return;
       }
       // A refused socket never disconnects: give its slot back at once.
       next = (err) => {
-        if (err) access.connections.release(address);
-        else socket.once('disconnect', () => access.connections.release(address));
+        if (err) limits.connections.release(address);
+        else socket.once('disconnect', () => limits.connections.release(address));
         done(err);
       };
     }
@@ -98,7 +98,7 @@ export function createNamespaceGate(context: ChatContext): (socket: ChatSocket, 
           return;
         }
         if (user !== undefined) socket.data.user = user;
-        const banned = access.sanctions.bannedFor(sanctionKeys(socket.data));
+        const banned = context.sanctions.bannedFor(sanctionKeys(socket.data));
         if (banned > 0) {
           next(refusal('FORBIDDEN', `You were removed from the chat; try again in ${Math.ceil(banned / 1000)} s`, banned));
           return;

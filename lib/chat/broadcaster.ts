@@ -6,7 +6,7 @@
  */
 import { DEFAULT_ROOM, SYSTEM_NICK, type BatchedEvent, type ChatMessage } from '../protocol/payloads';
 import { EventBatcher } from './event-batcher';
-import type { ChatNamespace, ChatSocket } from './types';
+import type { ChatNamespace, ChatSocket } from './socket-types';
 
 /** The Socket.IO room that carries a chat room's events: everyone in it. */
 export function roomChannel(room: string): string {

@@ -2,7 +2,7 @@
  * Who is logged in, and the nickname claims that keep names unique. Behind an interface so that a
  * cluster can keep the same facts in Redis; this file holds the single-process implementation.
  */
-import type { ValidNick } from '../protocol/validate';
+import type { ValidNick } from '../protocol/nick';
 
 /** The answer to a claim. */
 export type ClaimResult =

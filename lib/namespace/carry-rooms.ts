@@ -1,10 +1,10 @@
 /** Moves a socket's memberships of rooms other than the default when it renames or goes away. */
-import type { ValidNick } from '../protocol/validate';
-import type { ChatContext } from './chat-context';
-import type { ChatSocket } from './types';
+import type { ValidNick } from '../protocol/nick';
+import type { HandlerContext } from './handler-context';
+import type { ChatSocket } from '../chat/socket-types';
 
 /** A joined socket renamed: `exit(old)` then `enter(new)` in each of its rooms, as in the default room. */
-export function renameInRooms(context: ChatContext, socket: ChatSocket, previous: string, previousKey: string, next: ValidNick): void {
+export function renameInRooms(context: HandlerContext, socket: ChatSocket, previous: string, previousKey: string, next: ValidNick): void {
   const { rooms, broadcaster } = context;
   for (const room of rooms.members.roomsOf(socket.id)) {
     if (rooms.members.remove(room, previousKey, socket.id)) broadcaster.exitRoom(previous, room);
@@ -13,7 +13,7 @@ export function renameInRooms(context: ChatContext, socket: ChatSocket, previous
 }
 
 /** A socket disconnected: it leaves every room it joined; the user exits where it was their last socket. */
-export function leaveAllRooms(context: ChatContext, socket: ChatSocket, nick: string, key: string): void {
+export function leaveAllRooms(context: HandlerContext, socket: ChatSocket, nick: string, key: string): void {
   const { rooms, broadcaster } = context;
   for (const room of rooms.members.roomsOf(socket.id)) {
     if (rooms.members.remove(room, key, socket.id)) broadcaster.exitRoom(nick, room);

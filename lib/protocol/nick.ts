@@ -1,9 +1,26 @@
 /**
- * Nicknames that cannot impersonate: the UTS #39 confusable skeleton (`аlice` with a Cyrillic а
- * has the skeleton of `alice`) and the mixed-script test (UTS #39 "highly restrictive").
+ * The one nickname module, shared by the server and the page: how a name is normalised and
+ * checked, the fold two names are compared by on screen, and the key that keeps names unique
+ * (the UTS #39 confusable skeleton, so `аlice` with a Cyrillic а is `alice`), plus the
+ * mixed-script test (UTS #39 "highly restrictive"). Room names share the text rules.
  */
-import { nickKey } from '../protocol/validate';
 import { CONFUSABLES } from './confusables-data';
+import { ChatError } from './error-codes';
+import { SYSTEM_NICK } from './payloads';
+import { codePointLength } from './validate';
+
+/** A nickname as shown, and the key two nicknames are compared by. */
+export interface ValidNick {
+  nick: string;
+  key: string;
+}
+
+// Controls, format characters (zero-width, bidi overrides), unassigned and private-use code
+// points, line/paragraph separators and default-ignorables can make two names look alike or
+// reorder the text around them, so no nickname may hold one.
+const FORBIDDEN_IN_NICK =
+  /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+
 
 let prototypes: Map<number, string> | undefined;
 
@@ -31,11 +48,56 @@ export function skeleton(text: string): string {
 
 /**
  * The key nicknames are compared by: case- and compatibility-folded, then skeletonised, so that
- * `Alice`, `ａｌｉｃｅ` and `аlice` (Cyrillic а) are one name.
+ * `Alice`, `ａｌｉｃｅ` and `аlice` (Cyrillic а) are one name. Accepts a raw or normalised name.
  */
-export function nickSkeletonKey(nick: string): string {
-  return skeleton(nickKey(nick));
+export function nickKey(nick: string): string {
+  return skeleton(foldNick(normalizeNick(nick)));
 }
+
+/** How a name is shown: NFKC, trimmed. */
+export function normalizeNick(raw: string): string {
+  return raw.normalize('NFKC').trim();
+}
+
+/** The case- and compatibility-fold of a name: `Alice`, `alice` and `ａｌｉｃｅ` share one. */
+export function foldNick(nick: string): string {
+  // Lower-casing can yield text NFKC composes differently (J̌ → ǰ), so normalise again after it.
+  return nick.normalize('NFKC').toLowerCase().normalize('NFKC');
+}
+
+/**
+ * Checks a name's text by the nickname rules and returns it normalised (NFKC, trimmed); throws
+ * INVALID_NICK. Room names use the same rules.
+ */
+export function checkNickText(value: unknown, maxLength: number): string {
+  if (typeof value !== 'string') {
+    throw new ChatError('INVALID_NICK', 'A nickname must be text');
+  }
+  if (!value.isWellFormed()) {
+    throw new ChatError('INVALID_NICK', 'That nickname holds broken characters');
+  }
+  const nick = normalizeNick(value);
+  const length = codePointLength(nick);
+  if (length === 0) throw new ChatError('INVALID_NICK', 'Choose a nickname');
+  if (length > maxLength) {
+    throw new ChatError('INVALID_NICK', `A nickname can be at most ${maxLength} characters`);
+  }
+  if (FORBIDDEN_IN_NICK.test(nick)) {
+    throw new ChatError('INVALID_NICK', 'A nickname cannot hold invisible or control characters');
+  }
+  if (foldNick(nick) === SYSTEM_NICK.toLowerCase()) {
+    throw new ChatError('INVALID_NICK', `The nickname ${SYSTEM_NICK} is reserved`);
+  }
+  return nick;
+}
+
+/** Checks and normalises a nickname; its key is {@link nickKey}. */
+export function validateNick(value: unknown, maxLength: number): ValidNick {
+  const nick = checkNickText(value, maxLength);
+  return { nick, key: nickKey(nick) };
+}
+
+
 
 // Every script Unicode 15 names; those this Node's regex engine does not know are skipped.
 const SCRIPT_NAMES = (

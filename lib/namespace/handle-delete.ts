@@ -1,0 +1,14 @@
+/** `delete({ id }, ack)`: a moderator removes a message from history and from every page. */
+import { deleteMessage, assertModerator } from '../moderation/moderation';
+import { ChatError } from '../protocol/error-codes';
+import { isMessageId, isPlainObject } from '../protocol/validate';
+import type { EventHandler } from './handler-context';
+
+/** Handles the `delete` event. */
+export const handleDelete: EventHandler = async (context, socket, args, reply) => {
+  assertModerator(socket);
+  const request = args[0];
+  if (!isPlainObject(request) || !isMessageId(request.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id }');
+  await deleteMessage(context, request.id);
+  reply({ ok: true });
+};
