@@ -18,6 +18,7 @@ import type { ChatContext } from './namespace/chat-context';
 import { onConnection } from './namespace/connection';
 import { LocalPresence } from './namespace/presence';
 import type { ChatNamespace, ChatServer } from './namespace/types';
+import type { HandshakeRequest } from './access/access-options';
 import { assertServer, resolveOptions, type ChatOptions } from './options';
 import { createPageRouter } from './router';
 import { pageRoomsConfig } from './rooms/page-rooms-config';
@@ -47,9 +48,14 @@ export interface ChatMiddleware extends ChatHostApi {
 // Room for the largest message as UTF-8 plus the packet's framing and a cid.
 const FRAME_OVERHEAD_BYTES = 8 * 1024;
 
-/** Creates the chat: mount the result with `app.use('/chat', …)`. */
-export function createChatMiddleware(options?: ChatOptions): ChatMiddleware {
-  const resolved = resolveOptions(options);
+/**
+ * Creates the chat: mount the result with `app.use('/chat', …)`. `Req` is inferred from an
+ * annotated `identify` parameter (the request as the host's `use` middleware leaves it).
+ */
+export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptions<Req>): ChatMiddleware {
+  // `Req` only types the host's `identify`; at run time it receives the handshake request the
+  // host's own `use` middleware prepared, which is what `Req` describes.
+  const resolved = resolveOptions(options as ChatOptions | undefined);
   const { logger } = resolved;
   const { store, owned: ownsStore } = createStore(resolved.history, logger);
   const cluster = resolved.cluster ? new ChatCluster(resolved.cluster, resolved.namespace, logger) : undefined;

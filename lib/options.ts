@@ -6,7 +6,14 @@ import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
 import { Server as SocketIOServer, type ServerOptions } from 'socket.io';
-import { ACCESS_OPTION_NAMES, resolveAccessOptions, type AccessOptionsInput, type ResolvedAccessOptions } from './access/access-options';
+import {
+  ACCESS_OPTION_NAMES,
+  resolveAccessOptions,
+  type AccessOptionsInput,
+  type HandshakeRequest,
+  type ResolvedAccessOptions,
+} from './access/access-options';
+import type { PgPoolLike } from './history/load-pg';
 import type { MessageStore } from './history/message-store';
 import { consoleLogger, type ChatLogger } from './logger';
 import { nearestName, showValue } from './util/suggest';
@@ -18,16 +25,17 @@ export type HistoryOption =
   /** No history: `history` events carry an empty list. */
   | false
   /** A SQLite file (created if missing). */
-  | { sqlite: string; maxMessages?: number; maxAgeDays?: number }
+  | { sqlite: string; maxMessages?: number | undefined; maxAgeDays?: number | undefined }
   /** A PostgreSQL connection string or the host's own `pg.Pool` (never closed by Chatterbox). */
-  | { postgres: string | import('pg').Pool; maxMessages?: number; maxAgeDays?: number }
+  | { postgres: string | PgPoolLike; maxMessages?: number | undefined; maxAgeDays?: number | undefined }
   /** Process memory only: lost on restart; for tests and demos. */
-  | { memory: true; maxMessages?: number }
+  | { memory: true; maxMessages?: number | undefined }
   /** Any object implementing {@link MessageStore} (the host opens and closes it). */
   | MessageStore;
 
 /**
  * Options of `createChatMiddleware`; all optional. `undefined` is the same as leaving one out.
+ * `Req` is the handshake request's type as the host's `use` middleware leaves it (see `identify`).
  *
  * Identity, access and abuse limits (declared with their types in `access/access-options.ts`):
  * - `use`: the host's Express middleware run on every Socket.IO handshake (e.g. `[session]`). Defaults to `[]`.
@@ -45,57 +53,57 @@ export type HistoryOption =
  * - `trustProxy`: read the client address from `X-Forwarded-For` (true, or the number of proxy hops). Defaults to false.
  * - `onMessage(msg, ctx)`: return false to reject, a string to rewrite, nothing to keep. Defaults to none.
  */
-export interface ChatOptions extends AccessOptionsInput {
+export interface ChatOptions<Req = HandshakeRequest> extends AccessOptionsInput<Req> {
   /** The host's HTTP or HTTPS server: attach the chat to it at once. Defaults to none (call `attach()`). */
-  server?: HttpServer | HttpsServer;
+  server?: HttpServer | HttpsServer | undefined;
   /**
    * The host's own Socket.IO server: the chat registers its namespace there instead of creating a
    * second engine. `path` and `adapter` are then the host's business. Defaults to none.
    */
-  io?: SocketIOServer;
+  io?: SocketIOServer | undefined;
   /** The Socket.IO namespace of the chat. Defaults to `'/chat'`. */
-  namespace?: string;
+  namespace?: string | undefined;
   /** The Socket.IO path (where the engine listens). Defaults to `'/socket.io'`. */
-  path?: string;
+  path?: string | undefined;
   /** A folder whose files are served instead of the bundled page and its assets. Defaults to the bundled page. */
-  staticRoot?: string;
+  staticRoot?: string | undefined;
   /** The longest nickname, in Unicode code points after NFKC normalisation. Defaults to `32`. */
-  maxNickLength?: number;
+  maxNickLength?: number | undefined;
   /** The longest message, in Unicode code points. Defaults to `2000`. */
-  maxMessageLength?: number;
+  maxMessageLength?: number | undefined;
   /** Where messages are kept. Defaults to `{ sqlite: 'chatterbox.sqlite' }` in the working directory. */
-  history?: HistoryOption;
+  history?: HistoryOption | undefined;
   /** How many messages a newcomer receives on connect, and the default page size. Defaults to `50`. */
-  historyLimit?: number;
+  historyLimit?: number | undefined;
   /**
    * How many missed messages a reconnecting client receives at most; beyond it, the newest ones with
    * `{ truncated: true }`. Defaults to `500`.
    */
-  reconnectLimit?: number;
+  reconnectLimit?: number | undefined;
   /** A Socket.IO adapter (e.g. Redis) for the server Chatterbox creates. Defaults to the in-memory adapter. */
-  adapter?: ServerOptions['adapter'];
+  adapter?: ServerOptions['adapter'] | undefined;
   /**
    * How long, in ms, a busy room's events may be held so that clients that understand `batch`
    * frames (the bundled page) get several per frame; an idle room's events are never held, and
    * other clients always get one event per frame. `0` turns batching off. Defaults to `5`.
    */
-  batchWindowMs?: number;
+  batchWindowMs?: number | undefined;
   /** Where operator-facing warnings and errors go. Defaults to the console. */
-  logger?: ChatLogger;
+  logger?: ChatLogger | undefined;
   /**
    * Runs one chat on several processes over Redis (cluster-wide users, unique nicknames and
    * broadcasts), e.g. `{ redis: 'redis://127.0.0.1:6379' }`. Defaults to none (one process).
    */
-  cluster?: ClusterOptions | false;
+  cluster?: ClusterOptions | false | undefined;
   /**
    * Rooms besides the default one, which everyone may `join`; names follow the nickname rules.
    * Defaults to `[]` (only the default room, unless `allowUserRooms`).
    */
-  rooms?: readonly string[];
+  rooms?: readonly string[] | undefined;
   /** Whether `join` may create a room that does not exist yet. Defaults to `false`. */
-  allowUserRooms?: boolean;
+  allowUserRooms?: boolean | undefined;
   /** The most rooms besides the default one, the host's `rooms` included. Defaults to `100`. */
-  maxRooms?: number;
+  maxRooms?: number | undefined;
 }
 
 /** The options after validation, every default filled in. */

@@ -9,9 +9,9 @@ export interface ChatIdentity {
   /** The nickname shown in the chat; the user cannot change it. */
   nick: string;
   /** A stable user id (several tabs of one id share one entry). Defaults to the nickname. */
-  id?: string;
+  id?: string | undefined;
   /** A moderator: may delete messages, mute and kick. Defaults to false. */
-  admin?: boolean;
+  admin?: boolean | undefined;
 }
 
 /**
@@ -20,9 +20,14 @@ export interface ChatIdentity {
  */
 export type HandshakeRequest = IncomingMessage & { session?: unknown; user?: unknown } & Record<string, unknown>;
 
-/** The host's way to say who a connection belongs to; null (or undefined) for a stranger. */
-export type IdentifyFunction = (
-  req: HandshakeRequest,
+/**
+ * The host's way to say who a connection belongs to; null (or undefined) for a stranger. `Req` is
+ * the request as the host's `use` middleware leaves it: annotate the parameter (for example
+ * `(req: Pick<express.Request, 'session'>) => …` with express-session's typed `SessionData`) and
+ * `createChatMiddleware` infers it, with no cast. Defaults to {@link HandshakeRequest}.
+ */
+export type IdentifyFunction<Req = HandshakeRequest> = (
+  req: Req,
 ) => ChatIdentity | null | undefined | Promise<ChatIdentity | null | undefined>;
 
 /** An Express/Connect middleware, such as the one express-session returns. */
@@ -37,7 +42,7 @@ export interface RateOption {
   /** The window in milliseconds. */
   windowMs: number;
   /** Once the bucket is empty, refuse for this long, in milliseconds. Defaults to 0 (until one token is back). */
-  blockMs?: number;
+  blockMs?: number | undefined;
 }
 
 /** A message as the `onMessage` hook sees it. */
@@ -87,22 +92,22 @@ export interface ResolvedAccessOptions {
   onMessage: OnMessageHook | undefined;
 }
 
-/** The access options as given. */
-export interface AccessOptionsInput {
-  use?: HandshakeMiddleware[];
-  identify?: IdentifyFunction;
-  allowAnonymous?: boolean;
-  identityCheckInterval?: number;
-  origins?: string[];
-  reservedNicks?: string[];
-  messageRate?: RateOption | false;
-  eventRate?: RateOption | false;
-  loginRate?: RateOption | false;
-  maxConnectionsPerAddress?: number;
-  maxBufferedBytes?: number;
-  maxHttpBufferSize?: number;
-  trustProxy?: boolean | number;
-  onMessage?: OnMessageHook;
+/** The access options as given; `Req` is the handshake request's type (see {@link IdentifyFunction}). */
+export interface AccessOptionsInput<Req = HandshakeRequest> {
+  use?: HandshakeMiddleware[] | undefined;
+  identify?: IdentifyFunction<Req> | undefined;
+  allowAnonymous?: boolean | undefined;
+  identityCheckInterval?: number | undefined;
+  origins?: string[] | undefined;
+  reservedNicks?: string[] | undefined;
+  messageRate?: RateOption | false | undefined;
+  eventRate?: RateOption | false | undefined;
+  loginRate?: RateOption | false | undefined;
+  maxConnectionsPerAddress?: number | undefined;
+  maxBufferedBytes?: number | undefined;
+  maxHttpBufferSize?: number | undefined;
+  trustProxy?: boolean | number | undefined;
+  onMessage?: OnMessageHook | undefined;
 }
 
 /** Names of the access options, for the unknown-key check. */

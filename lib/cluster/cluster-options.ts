@@ -16,15 +16,15 @@ export interface ClusterOptions {
    */
   redis: string | RedisClientLike;
   /** Prefix of every Redis key and channel the chat uses; two chats on one Redis need two prefixes. Defaults to `'chatterbox:'`. */
-  keyPrefix?: string;
+  keyPrefix?: string | undefined;
   /** How often a node renews its liveness key and sweeps dead nodes' users. Defaults to `2000` ms. */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /**
    * How long a node that stopped renewing its liveness key counts as alive; its users leave the
    * list at most `nodeTimeoutMs + heartbeatMs` after it died. At least twice `heartbeatMs`.
    * Defaults to `6000` ms.
    */
-  nodeTimeoutMs?: number;
+  nodeTimeoutMs?: number | undefined;
 }
 
 /** The cluster options with every default filled in. */
