@@ -384,6 +384,20 @@ describeInstalled('a strict TypeScript host (skipLibCheck: false, exactOptionalP
   });
 });
 
+describeInstalled('optional peers a host did not install', () => {
+  it.each([
+    ['the PostgreSQL history without pg', "{ history: { postgres: 'postgres://127.0.0.1/chat' } }", 'npm install pg'],
+    ['the cluster without ioredis', "{ history: { memory: true }, cluster: { redis: 'redis://127.0.0.1:6379' } }", 'npm install ioredis @socket.io/redis-adapter'],
+  ])('%s: creation throws an error naming the install command', (_label, options, command) => {
+    const project = projectOf('express4');
+    // Optional peers are not installed with the package, and nothing loads them unless chosen.
+    expect(['pg', 'ioredis'].filter((name) => fs.existsSync(path.join(project, 'node_modules', name)))).toEqual([]);
+    const script = `try { require('express-chatterbox').createChatMiddleware(${options}); console.log('created'); } catch (error) { console.log(error.message); }`;
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: project, encoding: 'utf8', timeout: 20_000 });
+    expect(run.stdout).toContain(command);
+  });
+});
+
 describeInstalled('the tarball installed into fresh host projects', () => {
   let child: ChildProcess | undefined;
   afterEach(() => {
@@ -414,7 +428,8 @@ describeInstalled('the tarball installed into fresh host projects', () => {
     fs.mkdirSync(cwd, { recursive: true });
     const running = spawn(process.execPath, [script], {
       cwd,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
+      // express-session warns about its MemoryStore under production, rightly; the TS host is a test.
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: kind === 'ts' ? 'test' : 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = running;
