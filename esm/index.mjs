@@ -15,4 +15,5 @@ export const {
   PostgresStore,
 } = chatterbox;
 
-export default chatterbox;
+// `import chat from 'express-chatterbox'`: the factory, as the CommonJS build's `default`.
+export default createChatMiddleware;

@@ -44,7 +44,10 @@ export interface ChatMiddleware extends ChatHostApi {
   close(): Promise<void>;
 }
 
-/** Creates the chat: mount the result with `app.use('/chat', …)`. */
+/**
+ * Creates the chat: mount the result with `app.use('/chat', …)`. `Req` is inferred from an
+ * annotated `identify` parameter (the request as the host's `use` middleware leaves it).
+ */
 export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptions<Req>): ChatMiddleware {
   const resolved = resolveOptions(options);
   const { logger } = resolved;

@@ -1,5 +1,10 @@
 /** express-chatterbox: a drop-in real-time group chat for Express. The public surface, re-exports only. */
-export { createChatMiddleware, type ChatMiddleware } from './create-chat-middleware';
+import { createChatMiddleware } from './create-chat-middleware';
+
+export { createChatMiddleware };
+export type { ChatMiddleware } from './create-chat-middleware';
+/** `import chat from 'express-chatterbox'`: the same function as the named `createChatMiddleware`. */
+export default createChatMiddleware;
 export { ChatOptionError, DEFAULTS, type OptionErrorCode } from './options';
 export type {
   ChatOptions,
@@ -14,7 +19,7 @@ export type {
   OnMessageHook,
   IncomingChatMessage,
   MessageContext,
-  PostgresPoolLike,
+  PgPoolLike,
   RedisClientLike,
   MessageStore,
   NewMessage,

@@ -20,7 +20,7 @@ const children = ports.map((port) => {
   });
   return child;
 });
-console.log(`One chat on ${ports.map((port) => `http://localhost:${port}/chat/`).join(', ')} — Ctrl-C stops them all.`);
+console.log(`One chat on ${ports.map((port) => `http://127.0.0.1:${port}/chat/`).join(', ')} — Ctrl-C stops them all.`);
 
 let stopping = false;
 function stop(reason) {

@@ -1,8 +1,12 @@
-/** Starts the example app on PORT (default 3000) and shuts it down cleanly on SIGINT/SIGTERM. */
+/**
+ * Starts the example app on HOST:PORT (default 127.0.0.1:3000: this machine only; HOST=0.0.0.0
+ * opens it to the network) and shuts it down cleanly on SIGINT/SIGTERM.
+ */
 import path from 'node:path';
 import { createExampleApp } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
 const historyFile = process.env.CHAT_HISTORY_FILE ?? path.join(__dirname, '..', 'data', 'chat.sqlite');
 // Several example processes make one chat when they share PostgreSQL (history) and Redis (cluster).
 const { server, chat } = createExampleApp({
@@ -12,11 +16,17 @@ const { server, chat } = createExampleApp({
   admins: (process.env.CHAT_ADMINS ?? '').split(',').filter((name) => name.trim() !== ''),
 });
 
-server.listen(port, () => {
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
-  console.log(`Example app listening on http://localhost:${actualPort}/ (chat at /chat/)`);
+server.listen(port, host, () => {
+  console.log(`Example app listening on ${listeningUrl()} (chat at /chat/)`);
 });
+
+/** The URL the server really listens on (an IPv6 address in brackets), not a guess such as localhost. */
+function listeningUrl(): string {
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) return `http://${host}:${port}/`;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${shown}:${address.port}/`;
+}
 
 let stopping = false;
 function shutDown(signal: string): void {

@@ -2,7 +2,6 @@
  * Cluster-wide presence: nickname claims and the user list kept in Redis by atomic scripts, with a
  * per-node liveness key so that a dead node's users are swept out in bounded time.
  */
-import type { Redis } from 'ioredis';
 import { ChatError } from '../protocol/error-codes';
 import type { ValidNick } from '../protocol/nick';
 import type { ClaimResult, Presence } from '../chat/presence';
@@ -25,6 +24,17 @@ export interface ResyncResult {
   conflicts: string[];
 }
 
+/**
+ * The ioredis commands presence uses, typed by shape so that the shipped declarations do not
+ * import ioredis (an optional peer a host without `cluster` does not have).
+ */
+export interface PresenceRedisClient {
+  readonly status: string;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  smembers(key: string): Promise<string[]>;
+  del(...keys: string[]): Promise<number>;
+}
+
 /** {@link Presence} in Redis; `client` is a connection Chatterbox owns (commands fail fast while it is down). */
 export class RedisPresence implements Presence {
   private readonly holdings = new Map<string, Holding>();
@@ -36,7 +46,7 @@ export class RedisPresence implements Presence {
    * @param ttlMs the liveness key's lifetime
    */
   constructor(
-    private readonly client: Redis,
+    private readonly client: PresenceRedisClient,
     private readonly prefix: string,
     readonly node: string,
     private readonly ttlMs: number,

@@ -1,7 +1,7 @@
 /** Turns the `history` option into a store, and says whether Chatterbox owns (and so closes) it. */
 import type { ChatLogger, HistoryOption, MessageStore } from '../options';
 import { MemoryStore } from './memory-store';
-import { PostgresStore, type PostgresStoreOptions } from './postgres-store';
+import { PostgresStore } from './postgres-store';
 import { SqliteStore } from './sqlite-store';
 
 /** A store and whether Chatterbox created it. */
@@ -21,8 +21,7 @@ export function createStore(option: HistoryOption, logger: ChatLogger): StoreHan
   const store =
     typeof target === 'string'
       ? new PostgresStore({ connectionString: target, ...retention, logger })
-      : // The option's structural pool type is what the declarations can name without pg; it was checked at creation.
-        new PostgresStore({ pool: target as PostgresStoreOptions['pool'] & object, ...retention, logger });
+      : new PostgresStore({ pool: target, ...retention, logger });
   // The store never ends a pool the host passed in; it does close the one it made.
   return { store, owned: true };
 }

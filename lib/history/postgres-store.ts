@@ -1,10 +1,10 @@
 /** The message store for several processes behind a load balancer: one PostgreSQL table. */
-import { Pool, type PoolConfig } from 'pg';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
 import { toChatMessage, type ChatMessage } from '../protocol/payloads';
 import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
+import { loadPg, type PgPoolLike } from './load-pg';
 import { migratePostgres } from './sql/postgres-migrations';
 import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
@@ -15,8 +15,8 @@ import { OutageLog, describeCause } from './store-errors';
 export interface PostgresStoreOptions extends RetentionOptions {
   /** Where to connect, e.g. `postgresql://chat@db/chat`; the store creates a pool and ends it on `close()`. */
   connectionString?: string;
-  /** The host's pool; the store uses it but never ends it. */
-  pool?: Pool;
+  /** The host's `pg.Pool`; the store uses it but never ends it. */
+  pool?: PgPoolLike;
   /**
    * The messages table, `name` or `schema.name`; it and `<table>_migrations` are created if
    * missing. Spell it the same way in every process. Defaults to `chatterbox_messages`.
@@ -27,6 +27,14 @@ export interface PostgresStoreOptions extends RetentionOptions {
 }
 
 const OPTION_NAMES = ['connectionString', 'pool', 'table', 'maxMessages', 'maxAgeDays', 'logger'] as const;
+
+/** The part of `pg.Pool#options` that names the server in logs. */
+interface PoolSettings {
+  connectionString?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  database?: string | undefined;
+}
 
 interface Row {
   id: string | number;
@@ -72,7 +80,7 @@ export class PostgresStore implements MessageStore {
   /** The table as configured. */
   readonly table: string;
   private readonly names: PostgresNames;
-  private readonly pool: Pool;
+  private readonly pool: PgPoolLike;
   private readonly ownsPool: boolean;
   private readonly server: string;
   private readonly retention: Retention;
@@ -111,7 +119,7 @@ export class PostgresStore implements MessageStore {
       this.pool = pool;
       this.ownsPool = false;
       // `options` is pg.Pool's; a pool from another pg copy may lack it.
-      const poolOptions: PoolConfig = (pool as { options?: PoolConfig }).options ?? {};
+      const poolOptions: PoolSettings = (pool as { options?: PoolSettings }).options ?? {};
       this.server = describeServer(poolOptions.connectionString, poolOptions);
     } else {
       if (typeof connectionString !== 'string' || connectionString === '') {
@@ -121,6 +129,7 @@ export class PostgresStore implements MessageStore {
         );
       }
       // pg waits forever for a connection by default; a blackholed server would hang every request.
+      const { Pool } = loadPg();
       this.pool = new Pool({ connectionString, connectionTimeoutMillis: 10_000 });
       this.ownsPool = true;
       this.server = describeServer(connectionString, {});

@@ -8,15 +8,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Server as SocketIOServer, ServerOptions } from 'socket.io';
 import type { ChatLogger } from './logger';
 import type { MessageStore } from './message-store';
-
-/**
- * The host's `pg.Pool`, typed by what the PostgreSQL store uses, so that these declarations
- * compile without `pg` installed.
- */
-export interface PostgresPoolLike {
-  query(text: string, values?: unknown[]): Promise<unknown>;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-}
+import type { PgPoolLike } from './pg-types';
 
 /** Where messages are kept. */
 export type HistoryOption =
@@ -25,7 +17,7 @@ export type HistoryOption =
   /** A SQLite file, created if missing (its folder must exist). */
   | { sqlite: string; maxMessages?: number | undefined; maxAgeDays?: number | undefined }
   /** A PostgreSQL connection string or the host's own `pg.Pool` (never closed by Chatterbox). */
-  | { postgres: string | PostgresPoolLike; maxMessages?: number | undefined; maxAgeDays?: number | undefined }
+  | { postgres: string | PgPoolLike; maxMessages?: number | undefined; maxAgeDays?: number | undefined }
   /** Process memory only: lost on restart; for tests and demos. */
   | { memory: true; maxMessages?: number | undefined }
   /** Any object implementing {@link MessageStore} (the host opens and closes it). */

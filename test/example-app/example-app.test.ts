@@ -98,15 +98,16 @@ async function startExample(options: { cwd: string; env?: Record<string, string>
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  let port: number | undefined;
+  let url: string | undefined;
   let gone = false;
   void exited.then(() => (gone = true));
   await waitUntil(() => {
-    port = Number(/listening on http:\/\/localhost:(\d+)\//.exec(stdout)?.[1]) || undefined;
-    if (gone && port === undefined) throw new Error(`the example app exited before listening:\n${stdout}\n${stderr}`);
-    return port !== undefined;
+    // The address it prints is the one it listens on, so the test connects there.
+    url = /listening on (http:\/\/\S+:\d+)\/ /.exec(stdout)?.[1];
+    if (gone && url === undefined) throw new Error(`the example app exited before listening:\n${stdout}\n${stderr}`);
+    return url !== undefined;
   }, 'the example app to listen');
-  return { child, url: `http://127.0.0.1:${String(port)}`, stdout: () => stdout, stderr: () => stderr, exited };
+  return { child, url: url ?? '', stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** Sends `signal` and resolves with how the process ended and how long it took. */
@@ -186,6 +187,20 @@ describe('the example app as a process (node example-app/dist/server.js)', () =>
     const reader = await openPage(second.url, { reconnection: false });
     expect(reader.histories[0]?.messages).toEqual([{ u: 'alice', m: 'kept without configuration', id, ts: expect.any(Number) }]);
     expect(await stopExample(second, 'SIGTERM')).toMatchObject({ code: 0, signal: null });
+  });
+
+  it('listens on 127.0.0.1 unless HOST says otherwise, and prints the address it really listens on', async () => {
+    const dir = tempDir('example-host');
+    const env = { CHAT_HISTORY_FILE: path.join(dir, 'chat.sqlite') };
+    const local = await startExample({ cwd: dir, env });
+    expect(local.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await request(local.url).get('/').expect(200);
+    expect((await stopExample(local, 'SIGTERM')).code).toBe(0);
+
+    const everywhere = await startExample({ cwd: dir, env: { ...env, HOST: '0.0.0.0' } });
+    expect(everywhere.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    await request(everywhere.url.replace('0.0.0.0', '127.0.0.1')).get('/').expect(200);
+    expect((await stopExample(everywhere, 'SIGTERM')).code).toBe(0);
   });
 
   it('keeps that data folder out of git', () => {

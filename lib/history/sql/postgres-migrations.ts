@@ -3,7 +3,7 @@
  * to date. A migration is never edited once released: a change to the schema is a new entry.
  */
 import createDebug from 'debug';
-import type { Pool } from 'pg';
+import type { PgPoolLike } from '../load-pg';
 import type { PostgresNames } from './postgres-names';
 
 const debug = createDebug('chatterbox:history');
@@ -57,7 +57,7 @@ export interface PostgresMigrationResult {
  * version of Chatterbox.
  */
 export async function migratePostgres(
-  pool: Pool,
+  pool: PgPoolLike,
   names: PostgresNames,
   migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
 ): Promise<PostgresMigrationResult> {
