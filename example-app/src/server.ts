@@ -2,12 +2,15 @@
  * Starts the example app on HOST:PORT (default 127.0.0.1:3000: this machine only; HOST=0.0.0.0
  * opens it to the network) and shuts it down cleanly on SIGINT/SIGTERM.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { createExampleApp } from './app';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const historyFile = process.env.CHAT_HISTORY_FILE ?? path.join(__dirname, '..', 'data', 'chat.sqlite');
+// The chat refuses a history file whose folder is missing (a typo would split the history): the app makes its own.
+if (!process.env.DATABASE_URL) fs.mkdirSync(path.dirname(historyFile), { recursive: true });
 // Several example processes make one chat when they share PostgreSQL (history) and Redis (cluster).
 const { server, chat } = createExampleApp({
   history: process.env.DATABASE_URL ? { postgres: process.env.DATABASE_URL } : { sqlite: historyFile },

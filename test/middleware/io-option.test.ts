@@ -65,7 +65,10 @@ describe('the io option', () => {
     it('refuses a chat namespace that already has connection handlers', async () => {
       const { io } = await hostWithIo();
       expect(() => createChatMiddleware({ io, history: { memory: true }, logger: recordingLogger() })).toThrow(
-        new Error('express-chatterbox: the namespace "/chat" already has connection handlers'),
+        expect.objectContaining({
+          code: 'CHATTERBOX_DUPLICATE_NAMESPACE',
+          message: expect.stringContaining('the namespace "/chat" already has connection handlers') as string,
+        }) as Error,
       );
     });
 
