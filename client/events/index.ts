@@ -1,5 +1,6 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
-import type { BatchedEvent, ChatLine, ChatMessage, DeleteRequest, HistoryMeta, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
+import type { BatchedEvent } from '../../lib/protocol/events';
+import type { ChatLine, ChatMessage, DeleteRequest, HistoryMeta, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';

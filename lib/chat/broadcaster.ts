@@ -4,7 +4,8 @@
  * they understand `batch` frames (coalesced under load by the EventBatcher) and the others (one
  * event per frame, as the original protocol's clients expect).
  */
-import { DEFAULT_ROOM, SYSTEM_NICK, type BatchedEvent, type ChatMessage } from '../protocol/payloads';
+import type { BatchedEvent } from '../protocol/events';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage } from '../protocol/payloads';
 import { EventBatcher } from './event-batcher';
 import type { ChatNamespace, ChatSocket } from './socket-types';
 

@@ -4,7 +4,7 @@
  * together as one `batch` frame, so under load every reader gets one socket write per window
  * instead of one per message. Order is kept: nothing overtakes what is queued.
  */
-import type { BatchedEvent } from '../protocol/payloads';
+import type { BatchedEvent } from '../protocol/events';
 
 export type { BatchedEvent };
 

@@ -3,7 +3,8 @@
  * broadcasts, whichever node sent them), so that a gap left by a Redis outage can be filled from
  * the message log without sending anyone a message twice.
  */
-import type { BatchedEvent, ChatMessage } from '../protocol/payloads';
+import type { BatchedEvent } from '../protocol/events';
+import type { ChatMessage } from '../protocol/payloads';
 import type { ChatSocket } from '../chat/socket-types';
 
 // Enough for any gap the repair fills (it reads at most `reconnectLimit` messages, ≤ 100 000 is

@@ -1,19 +1,15 @@
 /** `chat(message, ack)`: store a message, ack its id, then broadcast it. */
 import { screenMessage } from '../moderation/screen-message';
-import { ChatError, DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
+import { ChatError } from '../protocol/error-codes';
 import { parseChatRequest } from '../protocol/validate';
 import { roomOfRequest } from '../protocol/room-name';
 import type { EventHandler } from './handler-context';
-import { sendSystemLine } from '../chat/replies';
 
 /** Handles the `chat` event. */
-export const handleChat: EventHandler = async (context, socket, args, reply) => {
+export const handleChat: EventHandler<'chat'> = async (context, socket, args, reply) => {
   const { nick, nickKey } = socket.data;
-  if (nick === undefined) {
-    // The original protocol's answer, which its clients show in their log.
-    sendSystemLine(socket, DEFAULT_ERROR_MESSAGES.NOT_LOGGED_IN);
-    throw new ChatError('NOT_LOGGED_IN');
-  }
+  // safeHandler answers it as the original protocol did: a SYSTEM line, whatever the ack.
+  if (nick === undefined) throw new ChatError('NOT_LOGGED_IN');
   const request = parseChatRequest(args[0], context.options.maxMessageLength);
   const room = context.rooms.joinedRoom(roomOfRequest(args[0]), socket.id);
   request.m = await screenMessage(context, socket, request.m, room);

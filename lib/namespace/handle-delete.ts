@@ -5,7 +5,7 @@ import { isMessageId, isPlainObject } from '../protocol/validate';
 import type { EventHandler } from './handler-context';
 
 /** Handles the `delete` event. */
-export const handleDelete: EventHandler = async (context, socket, args, reply) => {
+export const handleDelete: EventHandler<'delete'> = async (context, socket, args, reply) => {
   assertModerator(socket);
   const request = args[0];
   if (!isPlainObject(request) || !isMessageId(request.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id }');

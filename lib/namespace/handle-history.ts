@@ -7,7 +7,7 @@ import type { EventHandler } from './handler-context';
 export const MAX_HISTORY_PAGE = 200;
 
 /** Handles the `history` event. */
-export const handleHistory: EventHandler = async (context, socket, args, reply) => {
+export const handleHistory: EventHandler<'history'> = async (context, socket, args, reply) => {
   const request = parseHistoryRequest(args[0], MAX_HISTORY_PAGE);
   const room = context.rooms.joinedRoom(roomOfRequest(args[0]), socket.id);
   const limit = request.limit ?? Math.max(1, context.options.historyLimit);

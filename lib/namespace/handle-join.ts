@@ -4,7 +4,7 @@ import { isPlainObject, parseLastId } from '../protocol/validate';
 import type { EventHandler } from './handler-context';
 
 /** Handles the `join` event. */
-export const handleJoin: EventHandler = async (context, socket, args, reply) => {
+export const handleJoin: EventHandler<'join'> = async (context, socket, args, reply) => {
   const { nick, nickKey } = socket.data;
   if (nick === undefined || nickKey === undefined) throw new ChatError('NOT_LOGGED_IN');
   const request = args[0];

@@ -4,7 +4,7 @@ import { parseSanctionRequest } from '../protocol/validate';
 import type { EventHandler } from './handler-context';
 
 /** Handles the `kick` event. */
-export const handleKick: EventHandler = (context, socket, args, reply) => {
+export const handleKick: EventHandler<'kick'> = (context, socket, args, reply) => {
   assertModerator(socket);
   const { nick, seconds } = parseSanctionRequest(args[0], DEFAULT_KICK_SECONDS);
   kick(context, nick, seconds);

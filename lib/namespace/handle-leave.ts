@@ -3,7 +3,7 @@ import { ChatError } from '../protocol/error-codes';
 import type { EventHandler } from './handler-context';
 
 /** Handles the `leave` event. */
-export const handleLeave: EventHandler = (context, socket, args, reply) => {
+export const handleLeave: EventHandler<'leave'> = (context, socket, args, reply) => {
   const { nick, nickKey } = socket.data;
   if (nick === undefined || nickKey === undefined) throw new ChatError('NOT_LOGGED_IN');
   const { rooms, broadcaster } = context;

@@ -8,7 +8,7 @@ import type { ChatSocket } from '../chat/socket-types';
 import { renameInRooms } from './carry-rooms';
 
 /** Handles the `login` event. */
-export const handleLogin: EventHandler = async (context, socket, args, reply) => {
+export const handleLogin: EventHandler<'login'> = async (context, socket, args, reply) => {
   if (socket.data.user !== undefined) throw new ChatError('NICK_LOCKED');
   const valid = validateNick(args[0], context.options.maxNickLength);
   const users = await logIn(context, socket, valid);

@@ -4,7 +4,7 @@ import { parseSanctionRequest } from '../protocol/validate';
 import type { EventHandler } from './handler-context';
 
 /** Handles the `mute` event. */
-export const handleMute: EventHandler = (context, socket, args, reply) => {
+export const handleMute: EventHandler<'mute'> = (context, socket, args, reply) => {
   assertModerator(socket);
   const { nick, seconds } = parseSanctionRequest(args[0], DEFAULT_MUTE_SECONDS);
   mute(context, nick, seconds);

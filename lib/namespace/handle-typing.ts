@@ -3,7 +3,7 @@ import type { EventHandler } from './handler-context';
 import { roomOfRequest } from '../protocol/room-name';
 
 /** Handles the `typing` event; it has no ack and answers a refusal silently (it is only a hint). */
-export const handleTyping: EventHandler = (context, socket, args) => {
+export const handleTyping: EventHandler<'typing'> = (context, socket, args) => {
   const { nick } = socket.data;
   if (nick === undefined) return Promise.resolve();
   const request = args[0];

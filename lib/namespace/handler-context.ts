@@ -1,7 +1,8 @@
-/** What the namespace's handlers share: the chat kernel's context plus the features they compose. */
+/** What the namespace's handlers share: the chat kernel's context plus the features they compose, and the handler type. */
 import type { ChatContext } from '../chat/context';
 import type { ChatSocket } from '../chat/socket-types';
 import type { Limits } from '../limits/limits';
+import type { ClientEventName, SuccessOf } from '../protocol/events';
 import type { Rooms } from '../rooms/rooms';
 
 /** The kernel's context, plus the rooms and the abuse limits that only handlers consult. */
@@ -12,8 +13,18 @@ export interface HandlerContext extends ChatContext {
   limits: Limits;
 }
 
-/** A handler's way to answer: a no-op when the client sent no ack function. */
-export type Reply = (result: object) => void;
+/** A handler's way to answer with success: a no-op when the client sent no ack function. */
+export type Reply<Name extends ClientEventName> = (result: SuccessOf<Name>) => void;
 
-/** One client event's handler: validate → (store) → reply → broadcast; it throws a ChatError to refuse. */
-export type EventHandler = (context: HandlerContext, socket: ChatSocket, args: unknown[], reply: Reply) => Promise<void>;
+/**
+ * The handler of client event `Name`: validate → (store) → reply → broadcast. Its arguments are
+ * whatever the client sent (hostile until validated); it answers success through `reply`, typed by
+ * the event's ack in ClientToServerEvents, and refuses by throwing a ChatError — safeHandler turns
+ * that into an error ack or a SYSTEM line, the same way for every event.
+ */
+export type EventHandler<Name extends ClientEventName> = (
+  context: HandlerContext,
+  socket: ChatSocket,
+  args: unknown[],
+  reply: Reply<Name>,
+) => Promise<void>;

@@ -4,7 +4,8 @@
  * a live message could then overtake `history`, or arrive in both. Holding keeps `history` first
  * and lets the welcome drop held messages that the history already carried.
  */
-import type { BatchedEvent, ChatLine } from '../protocol/payloads';
+import type { BatchedEvent } from '../protocol/events';
+import type { ChatLine } from '../protocol/payloads';
 import type { ChatSocket } from '../chat/socket-types';
 
 // socket.io writes every packet for a connection through Client#writeToEngine (public in the
@@ -24,7 +25,8 @@ export function holdBroadcasts(socket: ChatSocket): HeldSocket {
   const held: BatchedEvent[] = [];
   let announced: BatchedEvent | undefined;
   const listener = (event: string, ...args: unknown[]): void => {
-    announced = [event, ...args];
+    // Any event this socket is sent; only room-wide ones are ever held and resent.
+    announced = [event, ...args] as BatchedEvent;
   };
   const prototypeWriter = (Object.getPrototypeOf(client) as EngineWriter).writeToEngine;
   socket.prependAnyOutgoing(listener);
@@ -58,7 +60,7 @@ function resend(socket: ChatSocket, event: string, args: unknown[], keep: (line:
     return;
   }
   if (event === 'batch') {
-    const kept = (args[0] as BatchedEvent[]).filter(([name, line]) => name !== 'chat' || keep(line as ChatLine));
+    const kept = (args[0] as BatchedEvent[]).filter((event) => event[0] !== 'chat' || keep(event[1]));
     if (kept.length > 0) emit('batch', kept);
     return;
   }

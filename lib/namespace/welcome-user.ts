@@ -2,7 +2,7 @@
 import { ChatError } from '../protocol/error-codes';
 import type { HandlerContext } from './handler-context';
 import { logIn } from './handle-login';
-import { describeError, sendSystemLine, toErrorAck } from '../chat/replies';
+import { refuse } from '../chat/replies';
 import type { ChatSocket } from '../chat/socket-types';
 import { nickKey } from '../protocol/nick';
 
@@ -20,10 +20,7 @@ export async function welcomeUser(context: HandlerContext, socket: ChatSocket): 
     }
     socket.emit('session', { nick: user.nick, identified: true, admin: user.admin });
   } catch (error) {
-    const { error: payload } = toErrorAck(error);
-    if (!(error instanceof ChatError)) context.logger.error('signed-in login failed', { error: describeError(error) });
-    sendSystemLine(socket, payload.message);
-    socket.emit('session', { nick: null, error: payload, identified: true, admin: user.admin });
+    refuse(context.logger, socket, 'signed-in login', error, { session: { identified: true, admin: user.admin } });
   }
 }
 
@@ -38,8 +35,7 @@ async function evictGuests(context: HandlerContext, key: string): Promise<boolea
     evicted = true;
     if (await context.presence.release(key, guest.id)) context.broadcaster.exit(nick);
     const error = new ChatError('NICK_RESERVED', `${nick} belongs to a signed-in user; choose another nickname`);
-    sendSystemLine(guest, error.message);
-    guest.emit('session', { nick: null, error: toErrorAck(error).error });
+    refuse(context.logger, guest, 'guest nickname', error, { session: {} });
   }
   return evicted;
 }

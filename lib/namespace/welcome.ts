@@ -1,13 +1,12 @@
 /** What a socket receives on connect: its `history`, then the outcome of the handshake's nickname. */
 import { welcomeUser } from './welcome-user';
-import { ChatError } from '../protocol/error-codes';
 import { DEFAULT_ROOM, type ChatLine } from '../protocol/payloads';
 import { isPlainObject, parseLastId } from '../protocol/validate';
 import { validateNick } from '../protocol/nick';
 import type { HandlerContext } from './handler-context';
 import { logIn } from './handle-login';
 import { holdBroadcasts } from './hold-broadcasts';
-import { describeError, sendSystemLine, toErrorAck } from '../chat/replies';
+import { refuse } from '../chat/replies';
 import type { ChatSocket } from '../chat/socket-types';
 
 /**
@@ -26,10 +25,7 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
     await logIn(context, socket, validateNick(auth.nick, context.options.maxNickLength));
     socket.emit('session', { nick: socket.data.nick ?? null });
   } catch (error) {
-    const { error: payload } = toErrorAck(error);
-    if (!(error instanceof ChatError)) context.logger.error('handshake login failed', { error: describeError(error) });
-    sendSystemLine(socket, payload.message);
-    socket.emit('session', { nick: null, error: payload });
+    refuse(context.logger, socket, 'handshake login', error, { session: {} });
   }
 }
 
@@ -54,8 +50,6 @@ async function sendHistory(context: HandlerContext, socket: ChatSocket, lastId: 
     }
   } catch (error) {
     // The chat stays usable without its past; the page learns why its log starts empty.
-    const { error: payload } = toErrorAck(error);
-    if (!(error instanceof ChatError)) context.logger.error('reading history failed', { error: describeError(error) });
-    hold.release(() => sendSystemLine(socket, payload.message), newer);
+    hold.release(() => refuse(context.logger, socket, 'reading history', error), newer);
   }
 }

@@ -1,6 +1,5 @@
 /** The typed Socket.IO events of the chat namespace, one interface per direction. */
 import type {
-  BatchedEvent,
   ChatAck,
   ChatLine,
   ChatMessage,
@@ -64,8 +63,34 @@ export interface ServerToClientEvents {
   delete: (request: DeleteRequest) => void;
 }
 
-/** Events between servers of one cluster (none yet). */
-export type InterServerEvents = Record<string, never>;
+/**
+ * The room-wide events a `batch` frame may carry: what the Broadcaster sends to a whole room.
+ * (`users`, `history`, `session` and `batch` itself are only ever sent to one socket.)
+ */
+export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing';
+
+/** One event inside a `batch`: its name, then its arguments, exactly as it would arrive alone. */
+export type BatchedEvent = {
+  [Name in BatchableEventName]: [Name, ...Parameters<ServerToClientEvents[Name]>];
+}[BatchableEventName];
+
+/** Events between servers of one cluster. */
+export interface InterServerEvents {
+  /** A node that rejoined after a Redis outage: peers resend what their sockets missed after `since`. */
+  'chatterbox:repair': (since: number) => void;
+}
+
+/** The name of an event a client may emit. */
+export type ClientEventName = keyof ClientToServerEvents;
+
+/** The ack an event's handler answers with (`never` for events without one, such as `typing`). */
+export type AckOf<Name extends ClientEventName> = AckFunctionResult<Extract<Parameters<ClientToServerEvents[Name]>[number], (result: never) => void>>;
+
+// Distributes over the (possibly never) ack function so that an event without one yields never.
+type AckFunctionResult<Ack> = Ack extends (result: infer Result) => void ? Result : never;
+
+/** The success half of an event's ack: what its handler passes to `reply`; refusals are thrown. */
+export type SuccessOf<Name extends ClientEventName> = Extract<AckOf<Name>, { ok: true }>;
 
 /** What the server keeps on each socket. */
 export interface SocketData {

@@ -126,9 +126,6 @@ export interface HandshakeAuth {
   batch?: boolean;
 }
 
-/** One event inside a `batch`: its name, then its arguments, exactly as it would arrive alone. */
-export type BatchedEvent = [event: string, ...args: unknown[]];
-
 // Rooms: `join`, `leave`, `typing` and the `{ room }` tag.
 
 /** The second argument of `enter`, `exit`, `users` and `typing` for a room other than the default. */

@@ -1,0 +1,88 @@
+/**
+ * Compile-time tests of the typed protocol: what a host's TypeScript infers for events, acks and
+ * handlers. `npm run typecheck` fails on a wrong line here; jest only runs the one smoke test.
+ * Each `@ts-expect-error` line is a mistake the types must refuse.
+ */
+import { expectTypeOf } from 'expect-type';
+import type { Socket as ClientSocket } from 'socket.io-client';
+import type {
+  AckOf,
+  BatchedEvent,
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SuccessOf,
+} from '../../lib/protocol/events';
+import type { ChatAck, ChatMessage, ErrorAck, LoginAck } from '../../lib/protocol/payloads';
+import type { EventHandler } from '../../lib/namespace/handler-context';
+import type { ChatNamespace } from '../../lib/chat/socket-types';
+
+type ChatClient = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
+declare const client: ChatClient;
+declare const namespace: ChatNamespace;
+declare const message: ChatMessage;
+
+describe('typed events', () => {
+  it('compiles', () => {
+    expect(true).toBe(true);
+  });
+});
+
+// Acks are derived from the event maps, per event.
+expectTypeOf<AckOf<'chat'>>().toEqualTypeOf<ChatAck>();
+expectTypeOf<AckOf<'login'>>().toEqualTypeOf<LoginAck>();
+expectTypeOf<AckOf<'typing'>>().toBeNever();
+expectTypeOf<SuccessOf<'chat'>>().toEqualTypeOf<{ ok: true } & { id: number }>();
+expectTypeOf<ErrorAck>().not.toMatchTypeOf<SuccessOf<'chat'>>();
+
+// A handler replies with its own event's success, and nothing else.
+export const chatHandler: EventHandler<'chat'> = (_context, _socket, _args, reply) => {
+  reply({ ok: true, id: 1 });
+  // @ts-expect-error -- a login's answer is not a chat's
+  reply({ ok: true, nick: 'a', users: [] });
+  // @ts-expect-error -- refusals are thrown, never replied
+  reply({ ok: false, error: { code: 'INVALID_MESSAGE', message: 'x' } });
+  return Promise.resolve();
+};
+
+export function clientSide(): void {
+  client.emit('chat', 'hello');
+  client.emit('chat', { m: 'hello', cid: 'c1' }, (ack) => {
+    expectTypeOf(ack).toEqualTypeOf<ChatAck>();
+  });
+  // @ts-expect-error -- a message is text or { m }, not a number
+  client.emit('chat', 42);
+  // @ts-expect-error -- history needs an ack: it is the answer
+  client.emit('history', { before: 10 });
+  client.on('chat', (line) => {
+    expectTypeOf(line.u).toBeString();
+  });
+  client.on('batch', (events) => {
+    expectTypeOf(events).toEqualTypeOf<BatchedEvent[]>();
+  });
+}
+
+export function serverSide(): void {
+  namespace.to('room:').emit('chat', message);
+  // @ts-expect-error -- `enter` carries a nickname
+  namespace.emit('enter', 42);
+  namespace.serverSideEmit('chatterbox:repair', 10);
+  // @ts-expect-error -- the repair mark is a message id
+  namespace.serverSideEmit('chatterbox:repair', 'ten');
+}
+
+// A batch holds only room-wide events, each with exactly its own arguments.
+export function batches(): BatchedEvent[][] {
+  const batched: BatchedEvent[] = [
+    ['chat', message],
+    ['enter', 'alice', { room: 'games' }],
+    ['delete', { id: 3 }],
+  ];
+  // @ts-expect-error -- `users` is sent to one socket, never batched
+  const usersInBatch: BatchedEvent = ['users', ['alice']];
+  // @ts-expect-error -- `chat` carries a line, not a string
+  const wrongChat: BatchedEvent = ['chat', 'hello'];
+  return [batched, [usersInBatch, wrongChat]];
+}
+
+expectTypeOf<keyof InterServerEvents>().toEqualTypeOf<'chatterbox:repair'>();
