@@ -80,7 +80,7 @@ export class Session {
     this.remember(null);
     this.renaming = false;
     this.loggedOut();
-    this.parts.loginForm.showWith(null);
+    this.parts.loginForm.clear();
     status.info(strings.people.left);
     socket.disconnect();
     socket.connect();

@@ -40,6 +40,11 @@ export class LoginFormView extends FormView {
     this.labels.cancel.hidden = !renaming;
   }
 
+  /** Empties the name field (after leaving, the old name is not offered again). */
+  clear(): void {
+    this.input.value = '';
+  }
+
   /** Shows the form with `nick` in it, ready to be edited into a new name. */
   showForRename(nick: string): void {
     this.input.value = nick;
