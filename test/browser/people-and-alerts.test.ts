@@ -193,4 +193,47 @@ describeWithService('chromium', 'people and alerts on the chat page', () => {
       expect(await shownNotifications(page)).toEqual([]);
     });
   });
+
+  describe('the header and the icon', () => {
+    it('shows the title, the room and its topic from the page config, with "Chat" and no topic by default', async () => {
+      const chat = await startChat({ ...NO_LIMITS, rooms: ['games'] });
+      const plain = await newUser();
+      const failed: string[] = [];
+      plain.page.on('response', (response) => {
+        if (response.status() >= 400) failed.push(response.url());
+      });
+      await plain.page.goto(`${chat.url}/chat/`);
+      await plain.page.locator('#status[data-state="connected"]').waitFor();
+      expect(await plain.page.locator('#title').textContent()).toBe('Chat');
+      expect(await plain.page.title()).toBe('Chat');
+      expect(await plain.page.locator('#room-name').textContent()).toBe('General');
+      expect(await plain.page.locator('#room-topic').isHidden()).toBe(true);
+      // The favicon is served with the page: no 404 on any load.
+      expect(await plain.page.locator('link[rel="icon"]').getAttribute('href')).toBe('./favicon.svg');
+      expect(await plain.page.evaluate(async () => (await fetch('./favicon.svg')).headers.get('content-type'))).toMatch(/^image\/svg\+xml/);
+      expect(failed).toEqual([]);
+
+      // The server's future `title` and room topics, injected the way the router injects config.
+      const configured = await newUser();
+      await configured.page.route(`${chat.url}/chat/`, async (route) => {
+        const response = await route.fetch();
+        const html = (await response.text()).replace(
+          /(<script type="application\/json" id="chatterbox-config">)(.*?)(<\/script>)/,
+          (_match, open: string, json: string, close: string) => {
+            const config = { ...JSON.parse(json), title: 'Acme <b>Support</b>', topics: { '': 'Ask us anything', games: 'Chess at 8' } };
+            return `${open}${JSON.stringify(config).replace(/</g, '\\u003c')}${close}`;
+          },
+        );
+        await route.fulfill({ response, body: html });
+      });
+      await openAndLogIn(configured.page, `${chat.url}/chat/`, 'alice');
+      expect(await configured.page.locator('#title').textContent()).toBe('Acme <b>Support</b>');
+      expect(await configured.page.title()).toBe('Acme <b>Support</b>');
+      expect(await configured.page.locator('#room-topic').textContent()).toBe('Ask us anything');
+      await configured.page.click('#room-list button[data-room="games"]');
+      await configured.page.locator('#room-name', { hasText: 'games' }).waitFor();
+      expect(await configured.page.locator('#room-topic').textContent()).toBe('Chess at 8');
+      expect(await configured.page.locator('#title b').count()).toBe(0);
+    });
+  });
 });
