@@ -327,7 +327,8 @@ export class LogView {
     for (const node of Array.from(this.list.children) as HTMLElement[]) {
       if (node.classList.contains('day')) {
         const owner = this.ownerOf.get(node);
-        if (!owner?.isConnected || this.separatorOf.get(owner) !== node) node.remove();
+        // Its line is gone, or was folded into a presence summary (which has its own).
+        if (owner?.parentElement !== this.list || this.separatorOf.get(owner) !== node) node.remove();
         continue;
       }
       const ts = Number(node.dataset['ts']);

@@ -44,6 +44,9 @@ describeWithService('chromium', 'the chat log in Chromium', () => {
       expect(await second.locator('.nick').textContent()).toBe('ann');
       expect(await second.locator('time').getAttribute('datetime')).toBe(new Date(now - 19 * 60_000).toISOString());
       expect(await second.locator('time').getAttribute('title')).toMatch(/\d/);
+      // Few lines sit at the bottom of the log, next to the composer, not at its top.
+      const gap = await page.$eval('#chat-data', (log) => log.getBoundingClientRect().bottom - log.lastElementChild!.getBoundingClientRect().bottom);
+      expect(gap).toBeLessThan(40);
       // Every group has an avatar with the author's initial.
       expect(await page.locator('#chat-data .message:not(.grouped) .avatar').allTextContents()).toEqual(['A', 'B', 'B']);
     });
@@ -79,6 +82,8 @@ describeWithService('chromium', 'the chat log in Chromium', () => {
       await summary.filter({ hasText: 'ann left' }).waitFor();
       expect(await summary.textContent()).toBe('reader, ann and bea joined, ann left');
       expect(await reader.page.locator('#chat-data details.presence .notice').count()).toBe(4);
+      // The folded notices' day separator went with them: one "Today" above the summary.
+      expect(await reader.page.locator('#chat-data .day').allTextContents()).toEqual(['Today']);
       expect(await reader.page.locator('#chat-data details.presence .notice').first().isVisible()).toBe(false);
       await summary.click();
       expect(await reader.page.locator('#chat-data details.presence .notice').first().isVisible()).toBe(true);
