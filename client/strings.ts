@@ -89,15 +89,12 @@ export const strings = {
     ]
       .filter(Boolean)
       .join(', '),
-  /** The summary's toggle, for screen readers (the summary's text is its visible label). */
-  presenceShow: 'Show each join and leave',
   /** Day separators in the log. */
   today: 'Today',
   yesterday: 'Yesterday',
   systemNick: 'SYSTEM',
-  /** The locale for dates and relative times; undefined: the browser's. */
+  /** The locale for dates and times; undefined: the browser's. */
   locale: undefined as string | undefined,
-  justNow: 'just now',
   /** The tab title, with the number of messages that arrived while it was hidden. */
   title: (base: string, unread: number): string => (unread > 0 ? `(${unread}) ${base}` : base),
   newMessages: 'New messages ↓',
@@ -131,11 +128,10 @@ export const strings = {
   },
   /** The page's title when the host set none (the `title` option). */
   defaultTitle: 'Chat',
-  /** The header's room name for the default room, and the label of its drawer button. */
+  /** The header's drawer button and the drawer's close button. */
   header: {
     menu: 'Rooms and people',
     closeMenu: 'Close the list',
-    topic: 'Topic',
   },
   /** Who you are: the guest's name form and the controls to rename and leave. */
   people: {
@@ -148,8 +144,6 @@ export const strings = {
     leave: 'Leave',
     signedInAs: (nick: string): string => `Signed in as ${nick}`,
     youAre: (nick: string): string => `You are ${nick}`,
-    /** The number beside "Online". */
-    online: (count: number): string => (count === 1 ? '1 person online' : `${count} people online`),
     left: 'You left the chat. Choose a name to come back.',
   },
   /** The composer. */
@@ -167,9 +161,6 @@ export const strings = {
     sound: 'Sound',
     /** A notification's title: who wrote, and where. */
     title: (nick: string, room: string): string => `${nick} in ${room}`,
-    /** The screen reader's name of the toggles' group. */
-    group: 'Alerts',
   },
-  /** The avatar's hidden text is the name itself; images get an empty alt. */
-  avatarAlt: '',
+
 } as const;
