@@ -154,7 +154,7 @@ export function start(doc: Document): () => void {
 
   const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing };
   const unlisten = listen(ctx);
-  const timer = setInterval(() => log.refresh(), DAY_REFRESH_MS);
+  const timer = setInterval(() => rooms.refresh(), DAY_REFRESH_MS);
   socket.connect();
 
   return () => {

@@ -81,9 +81,10 @@ export class Session {
     this.renaming = false;
     this.loggedOut();
     this.parts.loginForm.clear();
-    status.info(strings.people.left);
     socket.disconnect();
     socket.connect();
+    // After the disconnect's own "Disconnected"; "Connected" replaces it when the socket is back.
+    status.info(strings.people.left);
   }
 
   /** Asks the server for `typed` as nickname (from the login form). */

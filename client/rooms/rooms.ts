@@ -165,6 +165,11 @@ export class Rooms {
     }
   }
 
+  /** Brings every room's day separators up to date (the default room's log included). */
+  refresh(): void {
+    for (const room of this.rooms.values()) room.log.refresh();
+  }
+
   /** Removes every listener the rooms' views added. */
   destroy(): void {
     for (const room of this.rooms.values()) if (room.name !== DEFAULT_ROOM) room.log.destroy();

@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { closeAll, NO_LIMITS, startChat } from '../helpers/chat-server';
 import { openAndLogIn, pageErrors, useBrowser, userList } from '../helpers/browser';
+import { rawRequest } from '../helpers/raw-http';
 import { describeWithService } from '../helpers/services';
 
 jest.setTimeout(90_000);
@@ -215,17 +216,19 @@ describeWithService('chromium', 'people and alerts on the chat page', () => {
 
       // The server's future `title` and room topics, injected the way the router injects config.
       const configured = await newUser();
-      await configured.page.route(`${chat.url}/chat/`, async (route) => {
-        const response = await route.fetch();
-        const html = (await response.text()).replace(
-          /(<script type="application\/json" id="chatterbox-config">)(.*?)(<\/script>)/,
-          (_match, open: string, json: string, close: string) => {
-            const config = { ...JSON.parse(json), title: 'Acme <b>Support</b>', topics: { '': 'Ask us anything', games: 'Chess at 8' } };
-            return `${open}${JSON.stringify(config).replace(/</g, '\\u003c')}${close}`;
-          },
-        );
-        await route.fulfill({ response, body: html });
-      });
+      // Fetched over a plain socket that closes: a keep-alive client would outlive the test.
+      const original = await rawRequest(chat.port, '/chat/');
+      const csp = original.headers['content-security-policy'] ?? '';
+      const html = Buffer.from(original.body, 'latin1').toString('utf8').replace(
+        /(<script type="application\/json" id="chatterbox-config">)(.*?)(<\/script>)/,
+        (_match, open: string, json: string, close: string) => {
+          const config = { ...JSON.parse(json), title: 'Acme <b>Support</b>', topics: { '': 'Ask us anything', games: 'Chess at 8' } };
+          return `${open}${JSON.stringify(config).replace(/</g, '\\u003c')}${close}`;
+        },
+      );
+      await configured.page.route(`${chat.url}/chat/`, (route) =>
+        route.fulfill({ status: 200, contentType: 'text/html', headers: { 'content-security-policy': csp }, body: html }),
+      );
       await openAndLogIn(configured.page, `${chat.url}/chat/`, 'alice');
       expect(await configured.page.locator('#title').textContent()).toBe('Acme <b>Support</b>');
       expect(await configured.page.title()).toBe('Acme <b>Support</b>');
