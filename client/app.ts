@@ -1,10 +1,12 @@
 /** Wires the page: its own elements by id, the views over them, the socket and its handlers. */
+import { DesktopAlerts } from './attention/alerts';
+import { Attention } from './attention/attention';
+import { FaviconBadge } from './attention/favicon';
 import { readConfig } from './config';
 import { ACK_TIMEOUT_MS, createConnection } from './connection';
 import type { ChatContext } from './context';
 import { byId } from './dom';
 import { listen } from './events';
-import { refreshTimes } from './format-time';
 import { HistoryPager } from './history-pager';
 import { Outbox } from './outbox';
 import { DEFAULT_ROOM, Rooms } from './rooms/rooms';
@@ -12,9 +14,12 @@ import { Session } from './session';
 import { strings } from './strings';
 import { TitleUnread } from './title-unread';
 import { ChatFormView } from './views/chat-form';
+import { DrawerView } from './views/drawer';
 import { FormView } from './views/form';
+import { HeaderView } from './views/header';
 import { LogView } from './views/log';
 import { LoginFormView } from './views/login-form';
+import { MeView } from './views/me';
 import { NicksView } from './views/nicks';
 import { OlderButtonView } from './views/older-button';
 import { RoomListView } from './views/room-list';
@@ -24,15 +29,36 @@ import { TypingNotifier, TypingView } from './views/typing';
 /** What the page in the widget's frame posts to the widget when Escape is pressed. */
 export const CLOSE_MESSAGE = 'chatterbox:close';
 
-// Relative times ("3 min ago") are brought up to date this often.
-const TIME_REFRESH_MS = 30_000;
+// Day separators ("Today") are brought up to date this often.
+const DAY_REFRESH_MS = 60_000;
 
 /** Starts the chat on `doc`; returns the function that stops it and removes every listener. */
 export function start(doc: Document): () => void {
   const config = readConfig(doc);
-  const status = new StatusView(byId(doc, 'status', HTMLElement));
+  const win: Window & typeof globalThis = doc.defaultView ?? window;
+  const params = new URLSearchParams(doc.location.search);
+  const embedded = params.get('embed') === '1' && win.parent !== win;
+  // The late-bound socket is retried from the status line's button.
+  const retry = (): void => {
+    socket.disconnect();
+    socket.connect();
+  };
+  const status = new StatusView(byId(doc, 'status', HTMLElement), doc.getElementById('retry') as HTMLButtonElement | null, retry);
   const nicksElement = byId(doc, 'nicks', HTMLElement);
-  const nicks = new NicksView(nicksElement);
+  const nicks = new NicksView(nicksElement, doc.getElementById('online-count'));
+  const header = new HeaderView(config, byId(doc, 'title', HTMLElement), byId(doc, 'room-name', HTMLElement), byId(doc, 'room-topic', HTMLElement));
+  header.showRoom(strings.rooms.defaultRoom, DEFAULT_ROOM);
+  const drawer = new DrawerView(
+    doc,
+    byId(doc, 'menu-button', HTMLButtonElement),
+    byId(doc, 'sidebar', HTMLElement),
+    byId(doc, 'menu-close', HTMLButtonElement),
+    byId(doc, 'drawer-backdrop', HTMLElement),
+  );
+  const favicon = new FaviconBadge(doc);
+  const alerts = new DesktopAlerts(win, byId(doc, 'notify-button', HTMLButtonElement), byId(doc, 'sound-button', HTMLButtonElement), status);
+  const title = new TitleUnread(doc, config.title, (unread) => favicon.set(unread));
+  const attention = new Attention(title, alerts, embedded ? { win: win.parent, origin: doc.location.origin } : null);
   const marker = byId(doc, 'chat-new', HTMLButtonElement);
   marker.textContent = strings.newMessages;
 
@@ -58,8 +84,17 @@ export function start(doc: Document): () => void {
     byId(doc, 'login', HTMLFormElement),
     byId(doc, 'login-input', HTMLInputElement),
     (nick) => late.session?.login(nick),
+  ).withLabels(
+    { label: byId(doc, 'login-label', HTMLElement), submit: byId(doc, 'login-submit', HTMLButtonElement), cancel: byId(doc, 'login-cancel', HTMLButtonElement) },
+    () => late.session?.cancelRename(),
   );
-  const chatInput = byId(doc, 'chat-input', HTMLInputElement);
+  // A customised copy of the original page may still have a one-line input: both work.
+  const chatField = doc.getElementById('chat-input');
+  if (!(chatField instanceof HTMLTextAreaElement || chatField instanceof HTMLInputElement)) {
+    throw new TypeError('index.html must hold a <textarea> or <input> with id="chat-input"');
+  }
+  const chatInput = chatField;
+  applyComposerStrings(doc);
   const chatForm = new ChatFormView(byId(doc, 'chat', HTMLFormElement), chatInput, (text) => {
     const nick = late.session?.nick;
     if (!nick) return;
@@ -75,7 +110,6 @@ export function start(doc: Document): () => void {
   );
   const older = new OlderButtonView(byId(doc, 'chat-older', HTMLButtonElement), () => late.pager?.loadOlder());
   const typing = new TypingView(byId(doc, 'typing', HTMLElement));
-  const title = new TitleUnread(doc);
   const roomRegion = byId(doc, 'rooms', HTMLElement);
   const roomList = new RoomListView(byId(doc, 'room-list', HTMLElement), (room) => late.rooms?.select(room));
   const rooms = new Rooms({
@@ -84,7 +118,8 @@ export function start(doc: Document): () => void {
     config,
     status,
     typing,
-    title,
+    title: attention,
+    onShow: (label, name) => header.showRoom(label, name),
     list: roomList,
     region: roomRegion,
     defaultRoom: { log, nicks, nicksElement, outbox },
@@ -94,19 +129,32 @@ export function start(doc: Document): () => void {
     byId(doc, 'room-input', HTMLInputElement).value = '';
   });
   if (config.allowUserRooms) roomForm.show();
-  const session = new Session({ socket, status, log, nicks, loginForm, chatForm, outbox, rooms });
+  const me = new MeView(
+    byId(doc, 'me', HTMLElement),
+    byId(doc, 'me-name', HTMLElement),
+    byId(doc, 'rename-button', HTMLButtonElement),
+    byId(doc, 'leave-button', HTMLButtonElement),
+    () => {
+      drawer.close();
+      late.session?.startRename();
+    },
+    () => {
+      drawer.close();
+      late.session?.leave();
+    },
+  );
+  const session = new Session({ socket, status, log, nicks, loginForm, chatForm, outbox, rooms, me });
   const pager = new HistoryPager(socket, log, status, older);
   Object.assign(late, { session, outbox, pager, rooms });
 
   // A widget's iframe asks for a room, a theme and a compact layout in its URL.
-  const params = new URLSearchParams(doc.location.search);
   const wanted = params.get('room');
   if (wanted) rooms.select(wanted);
   applyDisplayParams(doc, params);
 
   const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing };
   const unlisten = listen(ctx);
-  const timer = setInterval(() => refreshTimes(doc.body), TIME_REFRESH_MS);
+  const timer = setInterval(() => rooms.refresh(), DAY_REFRESH_MS);
   socket.connect();
 
   return () => {
@@ -122,11 +170,26 @@ export function start(doc: Document): () => void {
     roomForm.destroy();
     rooms.destroy();
     title.destroy();
+    favicon.destroy();
+    alerts.destroy();
+    drawer.destroy();
+    me.destroy();
+    status.destroy();
     typing.clear();
   };
 }
 
-/** `?theme=light|dark` forces the colours; `?embed=1` drops the page's title (the widget has its own frame). */
+/** The composer's words from strings.ts (the markup carries the English defaults). */
+function applyComposerStrings(doc: Document): void {
+  const input = doc.getElementById('chat-input');
+  input?.setAttribute('placeholder', strings.composer.label);
+  const hint = doc.getElementById('chat-hint');
+  if (hint) hint.textContent = strings.composer.hint;
+  const submit = doc.getElementById('chat-submit');
+  if (submit) submit.textContent = strings.composer.send;
+}
+
+/** `?theme=light|dark` forces the colours; `?embed=1` fits the page to the widget's panel. */
 function applyDisplayParams(doc: Document, params: URLSearchParams): void {
   const theme = params.get('theme');
   if (theme === 'light' || theme === 'dark') doc.documentElement.dataset['theme'] = theme;

@@ -19,6 +19,10 @@ export type ChatSocket = Socket<ServerToClientEvents, WithAcks<ClientToServerEve
 
 /** How long the page waits for any ack before treating the request as lost. */
 export const ACK_TIMEOUT_MS = 10_000;
+/** The first reconnection delay; it doubles after each failure. */
+export const RECONNECT_DELAY_MS = 1000;
+/** The longest wait between two tries, so the page says "retrying in 5 s" at worst. */
+export const RECONNECT_DELAY_MAX_MS = 5000;
 
 /**
  * A socket for `origin + config.namespace`, not yet connected (handlers go on first).
@@ -33,6 +37,11 @@ export function createConnection(
   return io(origin + config.namespace, {
     path: config.path,
     autoConnect: false,
+    reconnectionDelay: RECONNECT_DELAY_MS,
+    reconnectionDelayMax: RECONNECT_DELAY_MAX_MS,
+    // Little jitter, so the countdown the page shows is close to the truth, yet enough to
+    // spread a restarted server's returning clients over a second.
+    randomizationFactor: 0.2,
     auth: (send) => send(auth()),
   });
 }

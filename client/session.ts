@@ -10,6 +10,7 @@ import { strings } from './strings';
 import type { ChatFormView } from './views/chat-form';
 import type { LogView } from './views/log';
 import type { LoginFormView } from './views/login-form';
+import type { MeView } from './views/me';
 import type { NicksView } from './views/nicks';
 import type { StatusView } from './views/status';
 
@@ -22,6 +23,8 @@ export interface SessionParts {
   loginForm: LoginFormView;
   chatForm: ChatFormView;
   outbox: Outbox;
+  /** Your name and the rename and leave controls, when the page has them. */
+  me?: MeView;
   /** The rooms besides the default one, told when the login comes and goes. */
   rooms?: { loggedIn(nick: string): void; left(): void; setOwnNick(nick: string | null): void };
 }
@@ -31,6 +34,8 @@ export class Session {
   private current: string | null = null;
   private wanted: string | null = recallNick();
   private loggingIn = false;
+  private identified = false;
+  private renaming = false;
 
   constructor(private readonly parts: SessionParts) {
     if (this.wanted !== null) parts.loginForm.showWith(this.wanted);
@@ -44,6 +49,42 @@ export class Session {
   /** The nickname for the next handshake: the current one, else the one remembered. */
   get handshakeNick(): string | null {
     return this.current ?? this.wanted;
+  }
+
+  /** Shows the name form again, with the current name, to choose another. */
+  startRename(): void {
+    if (this.current === null || this.identified) return;
+    this.renaming = true;
+    this.parts.chatForm.hide();
+    this.parts.loginForm.showForRename(this.current);
+  }
+
+  /** Closes the rename form without changing anything. */
+  cancelRename(): void {
+    if (!this.renaming || this.current === null) return;
+    this.renaming = false;
+    this.parts.loginForm.setInvalid(false);
+    this.parts.loginForm.hide();
+    this.parts.loginForm.setRenaming(false);
+    this.parts.status.clearMessage();
+    this.parts.chatForm.show();
+    this.parts.chatForm.focus();
+  }
+
+  /**
+   * Leaves the chat: forgets the name and reconnects without one, so the server drops the login
+   * (and tells the others this name left) while the page keeps reading. No `logout` event needed.
+   */
+  leave(): void {
+    const { socket, status } = this.parts;
+    this.remember(null);
+    this.renaming = false;
+    this.loggedOut();
+    this.parts.loginForm.clear();
+    socket.disconnect();
+    socket.connect();
+    // After the disconnect's own "Disconnected"; "Connected" replaces it when the socket is back.
+    status.info(strings.people.left);
   }
 
   /** Asks the server for `typed` as nickname (from the login form). */
@@ -71,7 +112,7 @@ export class Session {
       if (err) {
         status.error(strings.noAnswer);
       } else if (ack.ok) {
-        this.loggedIn(ack.nick, true);
+        this.loggedIn(ack.nick, true, this.identified);
         this.parts.nicks.replace(ack.users);
       } else {
         this.refused(ack.error);
@@ -80,10 +121,14 @@ export class Session {
     });
   }
 
-  /** The server accepted `nick`: show the chat form, send what waited. */
-  loggedIn(nick: string, focusChat: boolean): void {
+  /** The server accepted `nick` (`identified`: the host signed them in): show the chat form. */
+  loggedIn(nick: string, focusChat: boolean, identified = false): void {
     const { status, log, nicks, loginForm, chatForm, outbox } = this.parts;
     this.current = nick;
+    this.identified = identified;
+    this.renaming = false;
+    loginForm.setRenaming(false);
+    this.parts.me?.show(nick, identified);
     this.remember(nick);
     log.setOwnNick(nick);
     nicks.setOwnNick(nick);
@@ -102,6 +147,10 @@ export class Session {
     const { log, nicks, loginForm, chatForm, outbox } = this.parts;
     const previous = this.current ?? this.wanted;
     this.current = null;
+    this.identified = false;
+    this.renaming = false;
+    loginForm.setRenaming(false);
+    this.parts.me?.show(null, false);
     outbox.pause();
     log.setOwnNick(null);
     nicks.clear();
@@ -121,8 +170,9 @@ export class Session {
   }
 
   private refused(error: ErrorPayload): void {
-    // Forget a refused nickname, or every reconnect would be refused the same way.
-    this.remember(null);
+    // Forget a refused nickname, or every reconnect would be refused the same way (a refused
+    // rename keeps the name in use).
+    this.remember(this.current);
     this.parts.status.error(strings.errorMessage(error));
     this.parts.loginForm.setInvalid(true);
   }

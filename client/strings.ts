@@ -8,7 +8,7 @@ import type { ErrorCode } from '../lib/protocol/error-codes';
 const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   INVALID_NICK: 'That nickname is not allowed.',
   NICK_TAKEN: 'That nickname is already taken.',
-  NOT_LOGGED_IN: 'You must first log in.',
+  NOT_LOGGED_IN: 'Choose a name first.',
   INVALID_MESSAGE: 'That message cannot be sent.',
   INVALID_REQUEST: 'The server did not understand the request.',
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly.',
@@ -27,6 +27,13 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   MESSAGE_REJECTED: 'That message was not accepted.',
 };
 
+/** "a", "a and b", "a, b and 2 others". */
+function listNames(names: readonly string[]): string {
+  if (names.length <= 2) return names.join(' and ');
+  if (names.length === 3) return `${names[0]}, ${names[1]} and ${names[2]}`;
+  return `${names[0]}, ${names[1]} and ${names.length - 2} others`;
+}
+
 /** The page's texts; functions take the parts that vary. */
 export const strings = {
   status: {
@@ -35,9 +42,15 @@ export const strings = {
     disconnected: 'Disconnected',
     reconnecting: 'Reconnecting…',
   },
-  /** A refused or failed connection; `retrying` says whether the page will try again by itself. */
-  connectFailed: (detail: string, retrying: boolean): string =>
-    retrying ? `Cannot connect (${detail}). Retrying…` : `Connection refused: ${detail}`,
+  /** A refused connection (the server's middleware said no): the reason, in its friendly form. */
+  connectRefused: (detail: string): string => `The chat turned this page away: ${detail}`,
+  /** The server could not be reached; `seconds` until the next try, when known. */
+  unreachable: (seconds: number | null): string =>
+    seconds === null || seconds <= 0
+      ? 'Can’t reach the chat — retrying…'
+      : `Can’t reach the chat — retrying in ${seconds} s`,
+  /** The button that tries to reach the server again at once. */
+  retryNow: 'Retry now',
   /** The friendly text for a known error code, else `fallback`. */
   errorText: (code: unknown, fallback: string): string =>
     typeof code === 'string' && Object.prototype.hasOwnProperty.call(ERROR_TEXT, code)
@@ -49,9 +62,9 @@ export const strings = {
       ? error.message
       : strings.errorText(error.code, ERROR_TEXT.INTERNAL_ERROR),
   noAnswer: 'The server did not answer; try again.',
-  loginWhenConnected: 'Not connected: you will be logged in when the connection is back.',
-  loggingIn: 'Logging in…',
-  emptyNick: 'Choose a nickname.',
+  loginWhenConnected: 'Not connected: your name will be taken when the connection is back.',
+  loggingIn: 'Taking the name…',
+  emptyNick: 'Choose a name first.',
   olderLoad: 'Load earlier messages',
   olderLoading: 'Loading earlier messages…',
   olderFailed: 'Could not load earlier messages; try again.',
@@ -68,10 +81,20 @@ export const strings = {
   nickSeparator: ': ',
   entered: (nick: string): string => `${nick} joined`,
   exited: (nick: string): string => `${nick} left`,
+  /** The quiet line that stands for several joins and leaves in a row. */
+  presenceSummary: (joined: readonly string[], left: readonly string[]): string =>
+    [
+      joined.length > 0 ? `${listNames(joined)} joined` : '',
+      left.length > 0 ? `${listNames(left)} left` : '',
+    ]
+      .filter(Boolean)
+      .join(', '),
+  /** Day separators in the log. */
+  today: 'Today',
+  yesterday: 'Yesterday',
   systemNick: 'SYSTEM',
-  /** The locale for dates and relative times; undefined: the browser's. */
+  /** The locale for dates and times; undefined: the browser's. */
   locale: undefined as string | undefined,
-  justNow: 'just now',
   /** The tab title, with the number of messages that arrived while it was hidden. */
   title: (base: string, unread: number): string => (unread > 0 ? `(${unread}) ${base}` : base),
   newMessages: 'New messages ↓',
@@ -91,7 +114,7 @@ export const strings = {
     usersIn: (room: string): string => `Online in ${room}`,
     /** The hidden words after a room's unread count. */
     unread: (count: number): string => (count === 1 ? ' unread message' : ' unread messages'),
-    joinFirstLogIn: 'Log in first to join a room.',
+    joinFirstLogIn: 'Choose a name first to join a room.',
     joining: (room: string): string => `Joining ${room}…`,
   },
   /** The embeddable widget on the host's pages. */
@@ -100,5 +123,44 @@ export const strings = {
     close: 'Close the chat',
     panelLabel: 'Chat',
     frameTitle: 'Chat',
+    /** The launcher's hidden words after its unread badge. */
+    unread: (count: number): string => (count === 1 ? '1 unread message' : `${count} unread messages`),
   },
+  /** The page's title when the host set none (the `title` option). */
+  defaultTitle: 'Chat',
+  /** The header's drawer button and the drawer's close button. */
+  header: {
+    menu: 'Rooms and people',
+    closeMenu: 'Close the list',
+  },
+  /** Who you are: the guest's name form and the controls to rename and leave. */
+  people: {
+    chooseName: 'Choose a name',
+    nameLabel: 'Your name',
+    join: 'Join the chat',
+    rename: 'Change name',
+    renameSubmit: 'Save name',
+    cancel: 'Cancel',
+    leave: 'Leave',
+    signedInAs: (nick: string): string => `Signed in as ${nick}`,
+    youAre: (nick: string): string => `You are ${nick}`,
+    left: 'You left the chat. Choose a name to come back.',
+  },
+  /** The composer. */
+  composer: {
+    label: 'Message',
+    hint: 'Enter sends, Shift+Enter adds a line.',
+    send: 'Send',
+  },
+  /** Desktop notifications and sound. */
+  alerts: {
+    notify: 'Notify me',
+    notifyOn: 'Notifications on',
+    notifyBlocked: 'Notifications are blocked in this browser’s settings.',
+    notifyUnsupported: 'This browser cannot show notifications.',
+    sound: 'Sound',
+    /** A notification's title: who wrote, and where. */
+    title: (nick: string, room: string): string => `${nick} in ${room}`,
+  },
+
 } as const;

@@ -6,8 +6,15 @@ export class TitleUnread {
   private readonly base: string;
   private unread = 0;
 
-  constructor(private readonly doc: Document) {
-    this.base = doc.title;
+  constructor(
+    private readonly doc: Document,
+    /** The title without a count: the host's title. */
+    base: string,
+    /** Told the count whenever it changes (the favicon shows it too). */
+    private readonly onChange: (unread: number) => void = () => undefined,
+  ) {
+    this.base = base;
+    doc.title = base;
     doc.addEventListener('visibilitychange', this.handleVisibility);
   }
 
@@ -22,11 +29,18 @@ export class TitleUnread {
     if (this.doc.visibilityState !== 'hidden') return;
     this.unread += count;
     this.doc.title = strings.title(this.base, this.unread);
+    this.onChange(this.unread);
+  }
+
+  /** Whether the page is out of sight (a message then counts as unread). */
+  get hidden(): boolean {
+    return this.doc.visibilityState === 'hidden';
   }
 
   private readonly handleVisibility = (): void => {
     if (this.doc.visibilityState === 'hidden') return;
     this.unread = 0;
     this.doc.title = this.base;
+    this.onChange(0);
   };
 }

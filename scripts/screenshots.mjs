@@ -1,5 +1,5 @@
-// Takes the README's screenshots with Chromium: the page on a desktop and on a phone while two
-// people chat, and the widget on the example app's home page. Run after `npm run build`:
+// Takes the README's screenshots with Chromium: the page on a desktop (light and dark) and on a
+// phone while people chat, and the widget on the example app's home page. Run after `npm run build`:
 // `node scripts/screenshots.mjs` (CHROMIUM_PATH overrides /usr/bin/chromium). Writes docs/*.png.
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -36,30 +36,46 @@ async function person(nick, options, url = `${base}/chat/`) {
 async function say(page, text) {
   await page.fill('#chat-input', text);
   await page.press('#chat-input', 'Enter');
-  await page.locator('.cb-log:not([hidden]) .message:not(.pending)', { hasText: text }).last().waitFor();
+  const last = text.split('\n').at(-1).replace(/[*_`>]/g, '').trim();
+  await page.locator('.cb-log:not([hidden]) .message:not(.pending)', { hasText: last }).last().waitFor();
+}
+
+/** Picks a room, through the drawer when the page is narrow. */
+async function pick(page, room) {
+  if (await page.locator('#menu-button').isVisible()) await page.click('#menu-button');
+  await page.click(`#room-list button[data-room="${room}"]`);
 }
 
 try {
   await mkdir(`${root}docs`, { recursive: true });
   const alice = await person('alice', { viewport: { width: 1200, height: 720 } });
   const bob = await person('bob', { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  await say(alice, 'Morning! The release notes are up: https://example.com/releases/2.0');
+  const carol = await person('carol', { viewport: { width: 1200, height: 720 } });
+  await say(alice, 'Morning! The **release notes** are up: https://example.com/releases/2.0');
+  await say(alice, 'The migration is one command: `npx chatterbox migrate`');
   await say(bob, 'Thanks @alice, reading them now.');
-  await say(alice, 'Shout if anything is unclear — I am around all day.');
+  await say(carol, '> one command\nDoes it keep the old rooms?');
+  await say(alice, 'It does — every room and its history.\nShout if anything is unclear, I am around all day.');
   // A line in another room, so the desktop shot shows an unread count.
-  await alice.click('#room-list button[data-room="games"]');
-  await alice.locator('.cb-nicks[data-room="games"] > li', { hasText: 'alice' }).waitFor();
-  await alice.click('#room-list button[data-room=""]');
-  await bob.click('#room-list button[data-room="games"]');
-  await bob.locator('.cb-nicks[data-room="games"] > li', { hasText: 'bob' }).waitFor();
+  await pick(alice, 'games');
+  await alice.locator('.cb-nicks[data-room="games"] > li', { hasText: 'alice' }).waitFor({ state: 'attached' });
+  await pick(alice, '');
+  await pick(bob, 'games');
+  await bob.locator('.cb-nicks[data-room="games"] > li', { hasText: 'bob' }).waitFor({ state: 'attached' });
   await say(bob, 'Anyone up for chess later?');
-  await bob.click('#room-list button[data-room=""]');
+  await pick(bob, '');
   await alice.locator('#room-list button[data-room="games"] .cb-badge').waitFor();
   await bob.type('#chat-input', 'Looks g');
   await alice.locator('#typing', { hasText: 'bob is typing' }).waitFor();
   await alice.screenshot({ path: `${root}docs/screenshot-desktop.png` });
   await bob.fill('#chat-input', '');
   await bob.screenshot({ path: `${root}docs/screenshot-phone.png` });
+  await bob.click('#menu-button');
+  await bob.locator('#nicks').waitFor({ state: 'visible' });
+  await bob.waitForTimeout(400);
+  await bob.screenshot({ path: `${root}docs/screenshot-phone-drawer.png` });
+  await carol.emulateMedia({ colorScheme: 'dark' });
+  await carol.screenshot({ path: `${root}docs/screenshot-dark.png` });
 
   const visitorContext = await browser.newContext({ colorScheme: 'light', viewport: { width: 1200, height: 720 } });
   const home = await visitorContext.newPage();
@@ -73,8 +89,14 @@ try {
   await frame.locator('#chat-input').fill('Hi! Is this the place to ask about orders?');
   await frame.locator('#chat-input').press('Enter');
   await frame.locator('.message:not(.pending)', { hasText: 'orders' }).waitFor();
+  await say(alice, 'Welcome! Ask away, we answer here.');
   await home.screenshot({ path: `${root}docs/screenshot-widget.png` });
-  console.log('screenshots: docs/screenshot-desktop.png, docs/screenshot-phone.png, docs/screenshot-widget.png');
+  // Closed, with an answer waiting: the launcher's unread badge.
+  await frame.locator('#chat-input').press('Escape');
+  await say(alice, 'Your order shipped this morning.');
+  await home.locator('[data-chatterbox-widget] >> css=.cb-unread').waitFor();
+  await home.screenshot({ path: `${root}docs/screenshot-widget-closed.png`, clip: { x: 900, y: 560, width: 300, height: 160 } });
+  console.log('screenshots: docs/screenshot-{desktop,dark,phone,phone-drawer,widget,widget-closed}.png');
 } finally {
   await browser.close();
   await chat.close();

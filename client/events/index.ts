@@ -21,7 +21,7 @@ export function listen(ctx: ChatContext): () => void {
   const connect = (): void => onConnect(ctx);
   const disconnect = (): void => onDisconnect(ctx);
   const connectError = (err: Error): void => onConnectError(ctx, err);
-  const reconnectAttempt = (): void => onReconnectAttempt(ctx);
+  const reconnectAttempt = (attempt: number): void => onReconnectAttempt(ctx, attempt);
   const history = (messages: ChatMessage[], meta: HistoryMeta): void => onHistory(ctx, messages, meta);
   const session = (info: SessionInfo): void => onSession(ctx, info);
   const enter = (nick: string, where?: RoomRef): void => onEnter(ctx, nick, where);

@@ -4,6 +4,6 @@ import type { ChatContext } from '../context';
 
 /** Logs the page in, or shows the login form again (with the refusal, e.g. NICK_TAKEN). */
 export function onSession(ctx: ChatContext, info: SessionInfo): void {
-  if (typeof info.nick === 'string') ctx.session.loggedIn(info.nick, false);
+  if (typeof info.nick === 'string') ctx.session.loggedIn(info.nick, false, info.identified === true);
   else ctx.session.loggedOut(info.error);
 }

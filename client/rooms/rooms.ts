@@ -10,7 +10,7 @@ import { make } from '../dom';
 import { foldNick } from '../../lib/protocol/nick';
 import { Outbox } from '../outbox';
 import { strings } from '../strings';
-import type { TitleUnread } from '../title-unread';
+import type { Attention } from '../attention/attention';
 import { LogView } from '../views/log';
 import { NicksView } from '../views/nicks';
 import type { RoomListView } from '../views/room-list';
@@ -41,7 +41,10 @@ export interface RoomsParts {
   config: ClientConfig;
   status: StatusView;
   typing: TypingView;
-  title: TitleUnread;
+  /** Told about others' messages: the title count, favicon, alerts, widget badge. */
+  title: Pick<Attention, 'note'>;
+  /** Told which room is on screen (the header shows its name and topic). */
+  onShow?: (label: string, name: string) => void;
   list: RoomListView;
   /** The rooms region (shown only when the host has rooms). */
   region: HTMLElement;
@@ -119,7 +122,8 @@ export class Rooms {
     const fromOthers = messages.filter((message) => message.u.toLowerCase() !== ownKey);
     for (const message of messages) this.parts.typing.remove(foldNick(name), message.u);
     if (fromOthers.length === 0) return;
-    this.parts.title.note(Math.min(added, fromOthers.length));
+    const label = name === DEFAULT_ROOM ? strings.rooms.defaultRoom : name;
+    this.parts.title.note(Math.min(added, fromOthers.length), fromOthers, label, this.nick === null ? null : foldNick(this.nick));
     const room = this.rooms.get(foldNick(name));
     if (room && foldNick(name) !== this.active) {
       room.unread += Math.min(added, fromOthers.length);
@@ -161,6 +165,11 @@ export class Rooms {
     }
   }
 
+  /** Brings every room's day separators up to date (the default room's log included). */
+  refresh(): void {
+    for (const room of this.rooms.values()) room.log.refresh();
+  }
+
   /** Removes every listener the rooms' views added. */
   destroy(): void {
     for (const room of this.rooms.values()) if (room.name !== DEFAULT_ROOM) room.log.destroy();
@@ -189,6 +198,7 @@ export class Rooms {
       room.joined = true;
       room.name = ack.room;
       room.log.element.setAttribute('aria-label', strings.rooms.messagesIn(ack.room));
+      if (this.active === foldNick(ack.room)) this.parts.onShow?.(ack.room, ack.room);
       this.render();
       room.nicks.replace(ack.users);
       room.outbox.resume();
@@ -206,6 +216,7 @@ export class Rooms {
     }
     room.log.scrollToEnd();
     this.parts.typing.show(this.active);
+    this.parts.onShow?.(room.name === DEFAULT_ROOM ? strings.rooms.defaultRoom : room.name, room.name);
     this.render();
   }
 

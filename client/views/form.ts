@@ -1,10 +1,13 @@
 /** What the login and chat forms share: one text field, submitted with Enter or its button. */
 
+/** The text fields a form view can hold: a one-line input or the composer's textarea. */
+export type TextField = HTMLInputElement | HTMLTextAreaElement;
+
 /** A form with one text input that can be shown, hidden and marked busy or invalid. */
 export class FormView {
   constructor(
     protected readonly form: HTMLFormElement,
-    protected readonly input: HTMLInputElement,
+    protected readonly input: TextField,
     private readonly onSubmit: (value: string) => void,
   ) {
     form.addEventListener('submit', this.handleSubmit);

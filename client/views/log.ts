@@ -1,13 +1,20 @@
 /**
- * The `#chat-data` log: messages in id order, each shown once, your own pending lines, notices,
- * and a scroll position that follows new lines only while the reader is at the bottom.
+ * The `#chat-data` log: messages in id order, each shown once, grouped by author and day, your
+ * own pending lines, notices (a run of joins and leaves folded into one summary), and a scroll
+ * position that follows new lines only while the reader is at the bottom.
  */
 import type { ChatMessage } from '../../lib/protocol/payloads';
 import { make } from '../dom';
-import { setTime } from '../format-time';
+import { makeAvatar } from '../log/avatar';
+import { dayKey, dayLabel, setClockTime } from '../log/day';
 import { foldNick } from '../../lib/protocol/nick';
 import { renderText } from '../render-text';
 import { strings } from '../strings';
+
+/** Lines by one author closer together than this share one name, avatar and time. */
+export const GROUP_WINDOW_MS = 5 * 60_000;
+/** This many joins and leaves in a row fold into one summary line. */
+export const PRESENCE_FOLD_AT = 3;
 
 /** Where one of your own lines stands before the server has stored it. */
 export type PendingState = 'sending' | 'waiting';
@@ -22,6 +29,11 @@ export class LogView {
   private readonly pending = new Map<string, HTMLElement>();
   private greatest: number | undefined;
   private ownKey: string | null = null;
+  // Each rendered text's source, so a change of your own name can render mentions again.
+  private readonly sources = new WeakMap<HTMLElement, string>();
+  // The day separator standing before a line, both ways, so stale ones are found and removed.
+  private readonly separatorOf = new WeakMap<HTMLElement, HTMLElement>();
+  private readonly ownerOf = new WeakMap<HTMLElement, HTMLElement>();
 
   /** `onRetry` receives the `cid` of a failed line whose Retry button was pressed. */
   constructor(
@@ -74,10 +86,12 @@ export class LogView {
         if (shown) {
           // One of ours, acked before its broadcast: the server's time is the true one.
           const time = shown.querySelector('time');
-          if (time) setTime(time, message.ts);
+          if (time) setClockTime(time, message.ts);
+          if (Number.isFinite(message.ts)) shown.dataset['ts'] = String(message.ts);
           continue;
         }
-        const line = this.messageLine(message.u, message.m, message.ts);
+        // `avatar` is not in the protocol yet: the hook for identify's image URL, when it comes.
+        const line = this.messageLine(message.u, message.m, message.ts, (message as { avatar?: unknown }).avatar);
         line.dataset['id'] = String(message.id);
         this.lines.set(message.id, line);
         this.placeById(line, message.id);
@@ -88,23 +102,47 @@ export class LogView {
     return added;
   }
 
-  /** Adds a notice that someone joined or left. */
+  /**
+   * Adds a notice that someone joined or left. A run of them folds into one quiet summary line
+   * ("alice, bob and 3 others joined") that opens to show each.
+   */
   addNotice(kind: 'enter' | 'exit', nick: string): void {
-    const line = make(this.list.ownerDocument, 'div', `notice ${kind}`);
+    const doc = this.list.ownerDocument;
+    const now = Date.now();
+    const line = make(doc, 'div', `notice ${kind}`);
     line.dataset['nick'] = nick;
+    line.dataset['kind'] = kind;
+    line.dataset['ts'] = String(now);
     line.classList.toggle('own', this.isOwn(nick));
-    line.append(
-      this.time(Date.now()),
-      ' ',
-      make(this.list.ownerDocument, 'span', 'text', kind === 'enter' ? strings.entered(nick) : strings.exited(nick)),
-    );
-    this.append(line);
+    line.append(this.time(now), ' ', make(doc, 'span', 'text', kind === 'enter' ? strings.entered(nick) : strings.exited(nick)));
+    this.keepingScroll(() => {
+      const last = this.list.lastElementChild;
+      if (last instanceof HTMLDetailsElement && last.classList.contains('presence')) {
+        last.append(line);
+        this.summarise(last);
+        return;
+      }
+      const run: Element[] = [];
+      for (let node = last; node?.classList.contains('notice'); node = node.previousElementSibling) run.unshift(node);
+      if (run.length + 1 < PRESENCE_FOLD_AT) {
+        this.list.append(line);
+        return;
+      }
+      const fold = doc.createElement('details');
+      fold.className = 'presence';
+      fold.dataset['ts'] = (run[0] as HTMLElement).dataset['ts'] ?? String(now);
+      fold.append(doc.createElement('summary'));
+      run[0]?.before(fold);
+      fold.append(...run, line);
+      this.summarise(fold);
+    });
   }
 
   /** Adds a line from the server itself (a `chat` event from SYSTEM, without an id). */
   addSystem(text: string): void {
     const doc = this.list.ownerDocument;
     const line = make(doc, 'div', 'system');
+    line.dataset['ts'] = String(Date.now());
     line.append(
       this.time(Date.now()),
       ' ',
@@ -120,7 +158,7 @@ export class LogView {
     const line = this.messageLine(nick, text, Date.now());
     line.dataset['cid'] = cid;
     line.classList.add('pending');
-    line.append(' ', make(this.list.ownerDocument, 'span', 'state', strings.pending[state]));
+    this.bodyOf(line).append(' ', make(this.list.ownerDocument, 'span', 'state', strings.pending[state]));
     this.pending.set(cid, line);
     // Your own line always scrolls into view: you just wrote it.
     this.append(line, true);
@@ -141,7 +179,12 @@ export class LogView {
     const line = this.lines.get(id);
     if (!line) return;
     this.lines.delete(id);
-    this.keepingScroll(() => line.remove());
+    this.keepingScroll(() => this.removeLine(line));
+  }
+
+  /** Brings the day separators' words up to date ("Today" becomes "Yesterday" at midnight). */
+  refresh(): void {
+    this.regroup();
   }
 
   /** The server stored a pending line as message `id`. */
@@ -151,7 +194,7 @@ export class LogView {
     this.pending.delete(cid);
     if (this.lines.has(id)) {
       // Its broadcast (or a replayed history) already put it on the page.
-      line.remove();
+      this.keepingScroll(() => this.removeLine(line));
       return;
     }
     line.dataset['id'] = String(id);
@@ -172,7 +215,7 @@ export class LogView {
       const retry = make(doc, 'button', 'retry', strings.pending.retry);
       retry.type = 'button';
       retry.setAttribute('aria-label', strings.pending.retryLabel(line.querySelector('.text')?.textContent ?? ''));
-      line.append(' ', retry);
+      this.bodyOf(line).append(' ', retry);
     }
   }
 
@@ -180,7 +223,7 @@ export class LogView {
   setOwnNick(nick: string | null): void {
     this.ownKey = nick === null ? null : foldNick(nick);
     for (const text of this.list.querySelectorAll<HTMLElement>('.message .text')) {
-      const raw = text.textContent ?? '';
+      const raw = this.sources.get(text) ?? text.textContent ?? '';
       text.replaceChildren();
       text.closest('.message')?.classList.toggle('mentions-me', renderText(text, raw, this.ownKey));
     }
@@ -219,27 +262,104 @@ export class LogView {
 
   private time(ms: number): HTMLTimeElement {
     const time = this.list.ownerDocument.createElement('time');
-    setTime(time, ms);
+    setClockTime(time, ms);
     return time;
   }
 
-  private messageLine(nick: string, text: string, ms: number): HTMLElement {
+  /** A message: avatar, then name and time, then the text (the name stays readable when grouped). */
+  private messageLine(nick: string, text: string, ms: number, avatarUrl?: unknown): HTMLElement {
     const doc = this.list.ownerDocument;
     const line = make(doc, 'div', 'message');
     line.dataset['nick'] = nick;
+    line.dataset['ts'] = String(Number.isFinite(ms) ? ms : Date.now());
     line.classList.toggle('own', this.isOwn(nick));
-    const body = make(doc, 'span', 'text');
-    line.classList.toggle('mentions-me', renderText(body, text, this.ownKey));
-    line.append(this.time(ms), ' ', make(doc, 'span', 'nick', nick), strings.nickSeparator, body);
+    const meta = make(doc, 'div', 'meta');
+    meta.append(make(doc, 'span', 'nick', nick), make(doc, 'span', 'cb-visually-hidden', strings.nickSeparator), this.time(ms));
+    const content = make(doc, 'div', 'text');
+    this.sources.set(content, text);
+    line.classList.toggle('mentions-me', renderText(content, text, this.ownKey));
+    const body = make(doc, 'div', 'body');
+    body.append(meta, content);
+    line.append(makeAvatar(doc, nick, foldNick(nick), avatarUrl), body);
     return line;
+  }
+
+  private bodyOf(line: HTMLElement): HTMLElement {
+    return line.querySelector<HTMLElement>(':scope > .body') ?? line;
   }
 
   private stateOf(line: HTMLElement): HTMLElement {
     const existing = line.querySelector<HTMLElement>('.state');
     if (existing) return existing;
     const state = make(this.list.ownerDocument, 'span', 'state');
-    line.append(' ', state);
+    this.bodyOf(line).append(' ', state);
     return state;
+  }
+
+  /** Writes a presence fold's summary from the notices it holds. */
+  private summarise(fold: HTMLDetailsElement): void {
+    const joined: string[] = [];
+    const left: string[] = [];
+    for (const notice of fold.querySelectorAll<HTMLElement>('.notice')) {
+      const nick = notice.dataset['nick'] ?? '';
+      const list = notice.dataset['kind'] === 'exit' ? left : joined;
+      if (!list.includes(nick)) list.push(nick);
+    }
+    const summary = fold.querySelector('summary');
+    if (summary) summary.textContent = strings.presenceSummary(joined, left);
+  }
+
+  private removeLine(line: HTMLElement): void {
+    this.separatorOf.get(line)?.remove();
+    line.remove();
+  }
+
+  /**
+   * Puts a day separator before the first line of each day and groups each message under the
+   * previous one when the same author wrote both within {@link GROUP_WINDOW_MS}. Only what
+   * changed is touched, so the live region does not announce the same separator twice.
+   */
+  private regroup(): void {
+    const doc = this.list.ownerDocument;
+    const now = Date.now();
+    let previousDay: string | null = null;
+    let previous: HTMLElement | null = null;
+    for (const node of Array.from(this.list.children) as HTMLElement[]) {
+      if (node.classList.contains('day')) {
+        const owner = this.ownerOf.get(node);
+        // Its line is gone, or was folded into a presence summary (which has its own).
+        if (owner?.parentElement !== this.list || this.separatorOf.get(owner) !== node) node.remove();
+        continue;
+      }
+      const ts = Number(node.dataset['ts']);
+      const day: string | null = Number.isFinite(ts) ? dayKey(ts) : previousDay;
+      let separator = this.separatorOf.get(node);
+      if (day !== previousDay && Number.isFinite(ts)) {
+        if (!separator) {
+          separator = make(doc, 'div', 'day');
+          separator.setAttribute('role', 'separator');
+          this.separatorOf.set(node, separator);
+          this.ownerOf.set(separator, node);
+        }
+        const label = dayLabel(ts, now);
+        if (separator.textContent !== label) separator.textContent = label;
+        if (node.previousElementSibling !== separator) node.before(separator);
+        previous = null;
+      } else if (separator) {
+        separator.remove();
+        this.separatorOf.delete(node);
+      }
+      previousDay = day;
+      const isMessage = node.classList.contains('message');
+      const grouped =
+        isMessage &&
+        previous !== null &&
+        foldNick(previous.dataset['nick'] ?? '') === foldNick(node.dataset['nick'] ?? '') &&
+        ts - Number(previous.dataset['ts']) < GROUP_WINDOW_MS &&
+        ts >= Number(previous.dataset['ts']);
+      if (node.classList.contains('grouped') !== grouped) node.classList.toggle('grouped', grouped);
+      previous = isMessage ? node : null;
+    }
   }
 
   private append(line: HTMLElement, alwaysScroll = false): void {
@@ -269,6 +389,7 @@ export class LogView {
     const anchor = atBottom || alwaysScroll ? null : this.firstVisibleLine();
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
     change();
+    this.regroup();
     if (atBottom || alwaysScroll) {
       list.scrollTop = list.scrollHeight;
     } else if (anchor?.isConnected) {

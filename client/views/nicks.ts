@@ -14,7 +14,11 @@ export class NicksView {
   private readonly nicks = new Map<string, string>();
   private ownKey: string | null = null;
 
-  constructor(private readonly list: HTMLElement) {}
+  constructor(
+    private readonly list: HTMLElement,
+    /** Where the number of people shows, if the page has such a place. */
+    private readonly count: HTMLElement | null = null,
+  ) {}
 
   /** Replaces the whole list. */
   replace(nicks: readonly string[]): void {
@@ -62,5 +66,6 @@ export class NicksView {
       return item;
     });
     this.list.replaceChildren(...items);
+    if (this.count) this.count.textContent = items.length > 0 ? String(items.length) : '';
   }
 }

@@ -66,7 +66,7 @@ export class TypingNotifier {
   private readonly lastSent = new Map<string, number>();
 
   constructor(
-    private readonly input: HTMLInputElement,
+    private readonly input: HTMLInputElement | HTMLTextAreaElement,
     private readonly room: () => string | null,
     private readonly send: (room: string) => void,
   ) {

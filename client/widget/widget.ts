@@ -8,6 +8,8 @@ import { strings } from '../strings';
 
 /** What the chat page in the frame posts when Escape is pressed there (see app.ts). */
 const CLOSE_MESSAGE = 'chatterbox:close';
+/** What it posts when others' messages arrive (see attention/attention.ts). */
+const UNREAD_MESSAGE = 'chatterbox:unread';
 
 /** Where the launcher sits. */
 export type WidgetPosition = 'bottom-right' | 'bottom-left';
@@ -80,6 +82,23 @@ export function mountWidget(doc: Document, script: HTMLScriptElement): () => voi
   launcher.setAttribute('aria-expanded', 'false');
   launcher.setAttribute('aria-controls', panel.id);
   launcher.textContent = settings.label;
+  // The count of messages that arrived while the panel was closed (once the frame is loaded).
+  const badge = doc.createElement('span');
+  badge.className = 'cb-unread';
+  badge.hidden = true;
+  const badgeCount = doc.createElement('span');
+  badgeCount.setAttribute('aria-hidden', 'true');
+  const badgeText = doc.createElement('span');
+  badgeText.className = 'cb-visually-hidden';
+  badge.append(badgeCount, badgeText);
+  launcher.append(badge);
+  let unread = 0;
+  const setUnread = (count: number): void => {
+    unread = count;
+    badge.hidden = count === 0;
+    badgeCount.textContent = count > 99 ? '99+' : String(count);
+    badgeText.textContent = count === 0 ? '' : `, ${strings.widget.unread(count)}`;
+  };
 
   panel.append(close);
   wrapper.append(panel, launcher);
@@ -96,6 +115,7 @@ export function mountWidget(doc: Document, script: HTMLScriptElement): () => voi
       panel.append(frame);
     }
     panel.hidden = !open;
+    if (open) setUnread(0);
     launcher.setAttribute('aria-expanded', String(open));
     if (open) frame?.focus();
     else launcher.focus();
@@ -108,7 +128,11 @@ export function mountWidget(doc: Document, script: HTMLScriptElement): () => voi
   const onMessage = (event: MessageEvent): void => {
     // Only the chat page in this widget's own frame may close it.
     if (frame === null || event.source !== frame.contentWindow || event.origin !== new URL(frame.src).origin) return;
-    if ((event.data as { type?: unknown } | null)?.type === CLOSE_MESSAGE && !panel.hidden) closePanel();
+    const data = event.data as { type?: unknown; count?: unknown } | null;
+    if (data?.type === CLOSE_MESSAGE && !panel.hidden) closePanel();
+    if (data?.type === UNREAD_MESSAGE && panel.hidden && typeof data.count === 'number' && data.count > 0) {
+      setUnread(unread + Math.floor(data.count));
+    }
   };
   launcher.addEventListener('click', toggle);
   close.addEventListener('click', closePanel);

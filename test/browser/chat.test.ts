@@ -27,7 +27,7 @@ describeWithService('chromium', 'the chat page in Chromium', () => {
     }
   });
 
-  it('updates the user list on enter and exit, with a notice in the log', async () => {
+  it('updates the user list on enter and exit, with notices in the log (three in a row fold into one summary)', async () => {
     const chat = await startChat(NO_LIMITS);
     const alice = await newUser();
     await openAndLogIn(alice.page, `${chat.url}/chat/`, 'alice');
@@ -39,8 +39,9 @@ describeWithService('chromium', 'the chat page in Chromium', () => {
     expect(await userList(bob.page)).toEqual(['alice', 'bob']);
     await alice.page.locator('#chat-data .notice.enter', { hasText: 'bob' }).waitFor();
     await bob.context.close();
-    await alice.page.locator('#chat-data .notice.exit', { hasText: 'bob' }).waitFor();
+    await alice.page.locator('#chat-data .notice.exit', { hasText: 'bob' }).waitFor({ state: 'attached' });
     expect(await userList(alice.page)).toEqual(['alice']);
+    expect(await alice.page.locator('#chat-data details.presence > summary').textContent()).toBe('alice and bob joined, bob left');
   });
 
   it('shows <img src=x onerror=alert(1)> as text and runs nothing', async () => {

@@ -38,8 +38,11 @@ describeWithService('chromium', 'the example app in Chromium', () => {
       await frame.locator('#login-input').fill(nick);
       await frame.locator('#login-input').press('Enter');
       await frame.locator('#chat-input').waitFor({ state: 'visible' });
+      // The widget's panel is narrow: rooms and people are in the drawer behind the menu button.
+      await frame.locator('#menu-button').click();
       await frame.locator('#room-list button[data-room="games"]').click();
-      await frame.locator('.cb-nicks[data-room="games"] > li', { hasText: nick }).waitFor();
+      await frame.locator('#room-name', { hasText: 'games' }).waitFor();
+      await frame.locator('.cb-nicks[data-room="games"] > li', { hasText: nick }).waitFor({ state: 'attached' });
     }
     const aliceFrame = desktop.page.frameLocator('[data-chatterbox-widget] >> css=iframe.cb-frame');
     const bobFrame = phone.page.frameLocator('[data-chatterbox-widget] >> css=iframe.cb-frame');

@@ -1,6 +1,9 @@
 /// <reference lib="dom" />
 // (callbacks passed to page.evaluate run in the browser)
-/** The page on a 360×640 phone, and an axe-core scan of the logged-out and logged-in page. */
+/**
+ * The page on a 360×640 phone (the log takes the screen, rooms and people in a drawer), and an
+ * axe-core scan of the logged-out and logged-in page in both colour schemes.
+ */
 import type { Page } from 'playwright-core';
 import { closeAll, startChat } from '../helpers/chat-server';
 import { openAndLogIn, pageErrors, send, seriousAxeViolations, useBrowser } from '../helpers/browser';
@@ -32,8 +35,48 @@ describeWithService('chromium', 'the chat page on a phone and under axe-core', (
       expect(box!.x + box!.width).toBeLessThanOrEqual(360.5);
       expect(box!.y + box!.height).toBeLessThanOrEqual(640.5);
     }
+    // The log takes most of the screen; the composer sits at the bottom.
+    const log = (await phone.page.locator('#chat-data').boundingBox())!;
+    expect(log.height).toBeGreaterThan(640 * 0.6);
+    const composer = (await phone.page.locator('.cb-compose').boundingBox())!;
+    expect(composer.y + composer.height).toBeGreaterThan(630);
     await phone.page.setViewportSize({ width: 320, height: 568 });
     expect(await overflowsSideways(phone.page)).toBe(false);
+  });
+
+  it('keeps rooms and people in a drawer behind the header’s button on a phone', async () => {
+    const chat = await startChat({ rooms: ['games'] });
+    const phone = await newUser({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await openAndLogIn(phone.page, `${chat.url}/chat/`, 'phone');
+    const { page } = phone;
+    const menu = page.locator('#menu-button');
+    expect(await menu.isVisible()).toBe(true);
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#nicks').isVisible()).toBe(false);
+    expect(await page.locator('#room-list').isVisible()).toBe(false);
+
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await page.locator('#nicks > li', { hasText: 'phone' }).waitFor();
+    await page.waitForFunction(() => document.getElementById('sidebar')!.getBoundingClientRect().right <= window.innerWidth + 0.5);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('menu-close');
+    await page.keyboard.press('Escape');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('menu-button');
+    await page.locator('#nicks').waitFor({ state: 'hidden' });
+
+    // Picking a room closes the drawer and shows that room, named in the header.
+    await menu.click();
+    await page.click('#room-list button[data-room="games"]');
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    await page.locator('#room-name', { hasText: 'games' }).waitFor();
+    await page.locator('.cb-log[data-room="games"]').waitFor();
+    expect(await overflowsSideways(page)).toBe(false);
+
+    // On a wide screen the same panel is a column and the button goes away.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    expect(await menu.isVisible()).toBe(false);
+    expect(await page.locator('#room-list').isVisible()).toBe(true);
   });
 
   it.each([
@@ -47,9 +90,22 @@ describeWithService('chromium', 'the chat page on a phone and under axe-core', (
     expect(await seriousAxeViolations(user.page)).toEqual([]);
     await openAndLogIn(user.page, `${chat.url}/chat/`, 'alice');
     const bob = await chat.login('bob');
+    await chat.login('carol');
+    await chat.login('dave');
+    await user.page.locator('#chat-data details.presence', { hasText: 'dave' }).waitFor();
     await bob.emitWithAck('chat', 'hello @alice, see https://example.com');
+    await bob.emitWithAck('chat', '**bold**, _italic_, `code`\n> a quote\n```\nblock\n```');
     await send(user.page, 'hi');
     await user.page.locator('#chat-data .message:not(.pending)', { hasText: 'hi' }).waitFor();
+    expect(await seriousAxeViolations(user.page)).toEqual([]);
+    // The rename form, and the phone layout with its drawer open.
+    await user.page.click('#rename-button');
+    expect(await seriousAxeViolations(user.page)).toEqual([]);
+    await user.page.click('#login-cancel');
+    await user.page.setViewportSize({ width: 360, height: 640 });
+    await user.page.click('#menu-button');
+    await user.page.locator('#nicks').waitFor({ state: 'visible' });
+    await user.page.waitForTimeout(300);
     expect(await seriousAxeViolations(user.page)).toEqual([]);
   });
 });

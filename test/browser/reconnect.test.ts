@@ -59,4 +59,23 @@ describeWithService('chromium', 'the chat page across a server restart', () => {
     await alice.page.click('#room-list button[data-room="games"]');
     expect(await messageTexts(alice.page, '.cb-log[data-room="games"]')).toEqual(['games before', 'games after']);
   });
+
+  it('says the chat cannot be reached in plain words, counts down to the next try, and Retry now reconnects at once', async () => {
+    const options = { history: { sqlite: path.join(dir, 'chat.sqlite') } };
+    const first = await startChildServer(options);
+    const { page } = await newUser();
+    await openAndLogIn(page, `${first.url}/chat/`, 'alice');
+    await first.stop('SIGKILL');
+    const status = page.locator('#status[data-state="unreachable"]');
+    await status.waitFor({ timeout: 30_000 });
+    expect(await status.textContent()).toMatch(/^Can’t reach the chat — retrying (in \d s|…)$/);
+    expect(await page.locator('#retry').isVisible()).toBe(true);
+    // The backoff reaches its longest wait: "retrying in 5 s".
+    await page.locator('#status', { hasText: 'retrying in 5 s' }).waitFor({ timeout: 30_000 });
+    await startChildServer(options, { PORT: String(first.port) });
+    await page.click('#retry');
+    await page.locator('#status[data-state="connected"]').waitFor({ timeout: 3_000 });
+    expect(await page.locator('#retry').isHidden()).toBe(true);
+    await page.locator('#chat-input').waitFor({ state: 'visible' });
+  });
 });

@@ -116,7 +116,10 @@ describeWithService('chromium', 'the widget on a host page with a strict CSP', (
     );
     await frame.locator('#login-input').fill('visitor');
     await frame.locator('#login-input').press('Enter');
-    await frame.locator('#room-list button[data-room="support"][aria-current="true"]').waitFor();
+    // The panel's header names the chat and the room (the room list is in the narrow page's drawer).
+    await frame.locator('#room-name', { hasText: 'support' }).waitFor();
+    expect(await frame.locator('#title').isVisible()).toBe(true);
+    expect(await frame.locator('#title').textContent()).toBe('Chat');
     await frame.locator('#chat-input').waitFor({ state: 'visible' });
 
     const agent = connectClient(`${host.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false });
@@ -128,17 +131,29 @@ describeWithService('chromium', 'the widget on a host page with a strict CSP', (
       await frame.locator('#chat-input').fill('I need help');
       await frame.locator('#chat-input').press('Enter');
       expect((await received)[0]).toMatchObject({ u: 'visitor', m: 'I need help', room: 'support' });
+      expect(await hostLook(page)).toEqual(withoutWidget);
+      expect(await violations()).toEqual([]);
+
+      await frame.locator('#chat-input').press('Escape');
+      expect(await launcher.getAttribute('aria-expanded')).toBe('false');
+      // An answer while the panel is closed: a badge on the launcher, gone when it opens.
+      const badge = page.locator('[data-chatterbox-widget] >> css=.cb-unread');
+      expect(await badge.isHidden()).toBe(true);
+      await agent.emitWithAck('chat', { m: 'How can I help?', room: 'support' });
+      await badge.waitFor();
+      expect(await badge.locator('[aria-hidden="true"]').textContent()).toBe('1');
+      expect(await launcher.textContent()).toBe('Chat1, 1 unread message');
+      await agent.emitWithAck('chat', { m: 'Still there?', room: 'support' });
+      await badge.filter({ hasText: '2' }).waitFor();
+      expect(await violations()).toEqual([]);
+      // After the CSP checks: axe-core itself adds an inline <style>, which the host's CSP rightly reports.
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await launcher.click();
+      await badge.waitFor({ state: 'hidden' });
+      await frame.locator('#chat-input').press('Escape');
     } finally {
       agent.disconnect();
     }
-    expect(await hostLook(page)).toEqual(withoutWidget);
-    expect(await violations()).toEqual([]);
-
-    await frame.locator('#chat-input').press('Escape');
-    expect(await launcher.getAttribute('aria-expanded')).toBe('false');
-    expect(await violations()).toEqual([]);
-    // Last: axe-core itself adds an inline <style>, which the host's CSP rightly reports.
-    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
   it('mounts once even when the script is included twice', async () => {
