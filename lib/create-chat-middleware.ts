@@ -20,7 +20,7 @@ import { onConnection } from './namespace/connection';
 import { LocalPresence } from './chat/presence';
 import type { ChatNamespace, ChatServer } from './chat/socket-types';
 import { assertServer, ChatOptionError, FRAME_OVERHEAD_BYTES, resolveOptions, type ChatOptions, type HandshakeRequest } from './options';
-import { createPageRouter, pageRoomsConfig } from './router';
+import { createPageRouter, pageConfigOf } from './router';
 import { Rooms } from './rooms/rooms';
 import { addedListeners, detachEngine, snapshotListeners } from './server-listeners';
 
@@ -66,7 +66,7 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
 
   const router = createPageRouter({
     staticRoot: resolved.staticRoot,
-    config: { namespace: resolved.namespace, path: resolved.io?.path() ?? resolved.path, ...pageRoomsConfig(resolved) },
+    config: pageConfigOf(resolved),
     logger,
   });
 

@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import express, { type ErrorRequestHandler, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import serveStatic from 'serve-static';
 import type { ResolvedOptions } from './options';
 import type { ChatLogger } from './options/logger';
@@ -18,13 +18,23 @@ export interface PageConfig {
   rooms?: string[];
   /** Whether the page may offer to create rooms (the `allowUserRooms` option). */
   allowUserRooms?: boolean;
+  /** The header's title (the `title` option, else the host app's `app.get('title')`); left out, the page says "Chat". */
+  title?: string;
+  /** Topics by room name, `''` for the default room (the `topic` and `rooms` options). */
+  topics?: Record<string, string>;
 }
 
-/** `{ rooms?, allowUserRooms? }` for config.json: left out at their defaults, so older pages see no change. */
-export function pageRoomsConfig(options: Pick<ResolvedOptions, 'rooms' | 'allowUserRooms'>): Pick<PageConfig, 'rooms' | 'allowUserRooms'> {
+/** The page's settings from the options: each left out at its default, so older pages see no change. */
+export function pageConfigOf(
+  options: Pick<ResolvedOptions, 'namespace' | 'path' | 'io' | 'rooms' | 'allowUserRooms' | 'title' | 'topics'>,
+): PageConfig {
   return {
+    namespace: options.namespace,
+    path: options.io?.path() ?? options.path,
     ...(options.rooms.length > 0 ? { rooms: [...options.rooms] } : {}),
     ...(options.allowUserRooms ? { allowUserRooms: true } : {}),
+    ...(options.title !== undefined ? { title: options.title } : {}),
+    ...(Object.keys(options.topics).length > 0 ? { topics: { ...options.topics } } : {}),
   };
 }
 
@@ -56,13 +66,17 @@ export interface PageRouterOptions {
 export function createPageRouter({ staticRoot, config, logger }: PageRouterOptions): Router {
   const root = staticRoot ?? BUNDLED_PAGE_ROOT;
   const isBundledPage = staticRoot === undefined;
-  const configJson = JSON.stringify(config);
-  // `<` escaped so that no value can close the script element it travels in.
-  const configScript = `<script type="application/json" id="chatterbox-config">${configJson.replace(/</g, '\\u003c')}</script>`;
+  // Without a `title` option the page takes the host app's (`app.set('title', …)`), read per request.
+  const configFor = (req: Request): PageConfig => {
+    if (config.title !== undefined) return config;
+    const hostTitle: unknown = req.app.get('title');
+    // Neither: left out, and the page shows its own default ("Chat").
+    return typeof hostTitle === 'string' && hostTitle.trim() !== '' ? { ...config, title: hostTitle.trim() } : config;
+  };
   let page: Promise<string | undefined> | undefined;
   const loadPage = (): Promise<string | undefined> => {
     page ??= fs.readFile(path.join(root, 'index.html'), 'utf8').then(
-      (html) => (html.includes('</head>') ? html.replace('</head>', () => `${configScript}\n</head>`) : html),
+      (html) => html,
       (error: NodeJS.ErrnoException) => {
         page = undefined;
         logger.error(`the chat page cannot be read (${error.code ?? 'error'}); run "npm run build" or check staticRoot`);
@@ -78,14 +92,17 @@ export function createPageRouter({ staticRoot, config, logger }: PageRouterOptio
     next();
   });
 
-  const sendPage = async (res: Response): Promise<void> => {
-    const html = await loadPage();
-    if (html === undefined) {
+  const sendPage = async (req: Request, res: Response): Promise<void> => {
+    const template = await loadPage();
+    if (template === undefined) {
       res.status(500).type('text/plain').send(STATUS_CODES[500]);
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');
     if (isBundledPage) res.setHeader('Content-Security-Policy', PAGE_CSP);
+    // `<` escaped so that no value can close the script element it travels in.
+    const configScript = `<script type="application/json" id="chatterbox-config">${JSON.stringify(configFor(req)).replace(/</g, '\\u003c')}</script>`;
+    const html = template.includes('</head>') ? template.replace('</head>', () => `${configScript}\n</head>`) : template;
     res.type('html').send(html);
   };
 
@@ -97,12 +114,12 @@ export function createPageRouter({ staticRoot, config, logger }: PageRouterOptio
       res.redirect(301, `${pathname}/${query}`);
       return;
     }
-    sendPage(res).catch(next);
+    sendPage(req, res).catch(next);
   });
 
-  router.get('/config.json', (_req, res) => {
+  router.get('/config.json', (req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('json').send(configJson);
+    res.type('json').send(JSON.stringify(configFor(req)));
   });
 
   router.use(

@@ -19,6 +19,8 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
   if (socket.data.user !== undefined) return welcomeUser(context, socket);
   if (auth.nick === undefined || auth.nick === null) {
     socket.emit('session', { nick: null });
+    // A reader sees who is here before choosing a name; `enter`/`exit` keep the list current.
+    socket.emit('users', await context.presence.list());
     return;
   }
   try {

@@ -155,8 +155,15 @@ export interface ChatOptions<Req = HandshakeRequest> {
   logger?: ChatLogger | undefined;
   /** One chat on several processes over Redis, e.g. `{ redis: 'redis://127.0.0.1:6379' }`; needs `history: { postgres }`. @default none (one process) */
   cluster?: ClusterOptions | false | undefined;
-  /** Rooms besides the default one, which everyone may `join`; names follow the nickname rules. @default [] */
-  rooms?: readonly string[] | undefined;
+  /**
+   * Rooms besides the default one, which everyone may `join`: names (which follow the nickname
+   * rules), or `{ name, topic }` to show a topic in the page's header. @default []
+   */
+  rooms?: readonly (string | RoomOption)[] | undefined;
+  /** The chat's title in the page's header and tab. @default the host app's `app.get('title')`, else 'Chat' */
+  title?: string | undefined;
+  /** The default room's topic, shown under the title. @default none */
+  topic?: string | undefined;
   /** Whether `join` may create a room that does not exist yet. @default false */
   allowUserRooms?: boolean | undefined;
   /** The most rooms besides the default one, the host's `rooms` included. @default 100 */
@@ -191,6 +198,14 @@ export interface ChatOptions<Req = HandshakeRequest> {
   onMessage?: OnMessageHook | undefined;
 }
 
+/** A room of the `rooms` option with a topic. */
+export interface RoomOption {
+  /** The room's name (the nickname rules apply). */
+  name: string;
+  /** A line about the room, shown in the page's header. @default none */
+  topic?: string | undefined;
+}
+
 /** The cluster options with every default filled in. */
 export interface ResolvedClusterOptions {
   redis: string | RedisClientLike;
@@ -216,6 +231,9 @@ export interface ResolvedOptions {
   logger: ChatLogger;
   cluster: ResolvedClusterOptions | undefined;
   rooms: readonly string[];
+  /** Each room's topic by name (`''`: the default room), only for rooms that have one. */
+  topics: Readonly<Record<string, string>>;
+  title: string | undefined;
   allowUserRooms: boolean;
   maxRooms: number;
   use: HandshakeMiddleware[];

@@ -43,6 +43,8 @@ export const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'logger',
   'cluster',
   'rooms',
+  'title',
+  'topic',
   'allowUserRooms',
   'maxRooms',
   'use',
@@ -63,6 +65,8 @@ export const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
 
 const CLUSTER_KEYS = ['redis', 'keyPrefix', 'heartbeatMs', 'nodeTimeoutMs'] as const;
 const MAX_MS = 86_400_000;
+const MAX_TITLE_LENGTH = 100;
+const MAX_TOPIC_LENGTH = 300;
 
 /** Validates `options` and fills in every default. */
 export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): ResolvedOptions {
@@ -94,7 +98,8 @@ export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): Reso
     batchWindowMs: checkInteger('batchWindowMs', orDefault(o.batchWindowMs, DEFAULTS.batchWindowMs), 0, 1000),
     logger: checkLogger(orDefault<unknown>(o.logger, consoleLogger)),
     cluster,
-    rooms: checkRooms(orDefault(o.rooms, DEFAULTS.rooms), maxNickLength, maxRooms),
+    ...checkRooms(orDefault(o.rooms, DEFAULTS.rooms), maxNickLength, maxRooms, checkText('topic', o.topic, MAX_TOPIC_LENGTH)),
+    title: checkText('title', o.title, MAX_TITLE_LENGTH),
     allowUserRooms: checkBoolean('allowUserRooms', orDefault(o.allowUserRooms, DEFAULTS.allowUserRooms)),
     maxRooms,
     use: checkUse(o.use),
@@ -128,22 +133,44 @@ export function assertServer(value: unknown): asserts value is HttpServer | Http
   );
 }
 
-function checkRooms(value: unknown, maxLength: number, maxRooms: number): readonly string[] {
-  if (!Array.isArray(value)) throw invalidOption('rooms', "an array of room names, such as ['general', 'help']", value);
+function checkRooms(
+  value: unknown,
+  maxLength: number,
+  maxRooms: number,
+  defaultTopic: string | undefined,
+): Pick<ResolvedOptions, 'rooms' | 'topics'> {
+  const expected = "an array of room names or { name, topic }, such as ['general', { name: 'help', topic: 'Ask away' }]";
+  if (!Array.isArray(value)) throw invalidOption('rooms', expected, value);
   if (value.length > maxRooms) throw invalidOption('rooms', `at most maxRooms (${maxRooms}) names`, value);
   const keys = new Set<string>();
-  return value.map((room: unknown, index) => {
+  const topics: Record<string, string> = defaultTopic === undefined ? {} : { '': defaultTopic };
+  const rooms = value.map((entry: unknown, index) => {
+    const where = `rooms[${index}]`;
+    const isObject = typeof entry === 'object' && entry !== null && !Array.isArray(entry);
+    if (isObject) checkKeys(where, entry, ['name', 'topic']);
+    const room: unknown = isObject ? (entry as Record<string, unknown>).name : entry;
     let valid;
     try {
       valid = validateRoomName(room, maxLength);
     } catch (error) {
-      throw invalidOption(`rooms[${index}]`, `a room name (${(error as Error).message})`, room);
+      throw invalidOption(isObject ? `${where}.name` : where, `a room name (${(error as Error).message})`, room);
     }
-    if (valid.room !== room) throw invalidOption(`rooms[${index}]`, `written as ${JSON.stringify(valid.room)} (trimmed, NFKC)`, room);
-    if (keys.has(valid.key)) throw invalidOption(`rooms[${index}]`, 'a name not already in the list (compared case-insensitively)', room);
+    if (valid.room !== room) throw invalidOption(where, `written as ${JSON.stringify(valid.room)} (trimmed, NFKC)`, room);
+    if (keys.has(valid.key)) throw invalidOption(where, 'a name not already in the list (compared case-insensitively)', room);
     keys.add(valid.key);
+    const topic = isObject ? checkText(`${where}.topic`, (entry as Record<string, unknown>).topic, MAX_TOPIC_LENGTH) : undefined;
+    if (topic !== undefined) topics[valid.room] = topic;
     return valid.room;
   });
+  return { rooms, topics };
+}
+
+/** Optional one-line text (a title, a topic): trimmed, at most `max` characters, no control characters. */
+function checkText(name: string, value: unknown, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  if (typeof value === 'string' && value.trim() !== '' && value.length <= max && !/[\u0000-\u001f\u007f]/.test(value)) return value.trim();
+  throw invalidOption(name, `a line of text of at most ${max} characters`, value);
 }
 
 function checkServer(value: unknown): HttpServer | HttpsServer | undefined {

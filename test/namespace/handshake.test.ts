@@ -104,7 +104,7 @@ describe('handshake auth', () => {
   });
 
   describe('without a nick', () => {
-    it('sends history then session { nick: null } and nothing else', async () => {
+    it('sends history, session { nick: null }, then who is here (the reader sees the list before choosing a name)', async () => {
       const chat = await startChat();
       const { socket, events } = recordedClient(chat);
       socket.connect();
@@ -113,6 +113,7 @@ describe('handshake auth', () => {
       expect(events).toEqual([
         ['history', [], {}],
         ['session', { nick: null }],
+        ['users', []],
       ]);
     });
 
@@ -125,6 +126,7 @@ describe('handshake auth', () => {
       expect(events).toEqual([
         ['history', [], {}],
         ['session', { nick: null }],
+        ['users', []],
       ]);
     });
 
@@ -137,6 +139,7 @@ describe('handshake auth', () => {
       expect(events).toEqual([
         ['history', [], {}],
         ['session', { nick: null }],
+        ['users', []],
       ]);
     });
 
@@ -144,10 +147,11 @@ describe('handshake auth', () => {
       const chat = await startChat();
       const { socket, events } = recordedClient(chat, { auth: { token: 'x', constructor: 1, toString: 'y' } });
       socket.connect();
-      await nextEvent(socket, 'session');
+      await nextEvent(socket, 'users');
       expect(events).toEqual([
         ['history', [], {}],
         ['session', { nick: null }],
+        ['users', []],
       ]);
     });
   });
@@ -160,10 +164,11 @@ describe('handshake auth', () => {
       const chat = await startChat({ logger });
       const { socket, events } = recordedClient(chat, { auth });
       socket.connect();
-      await nextEvent(socket, 'session');
+      await nextEvent(socket, 'users');
       expect(events).toEqual([
         ['history', [], {}],
         ['session', { nick: null }],
+        ['users', []],
       ]);
       expect(logger.error).not.toHaveBeenCalled();
     });

@@ -7,7 +7,7 @@ const quiet = { warn: jest.fn(), error: jest.fn() };
 
 describe('rooms options', () => {
   it.each([
-    [{ rooms: 'games' }, 'option "rooms" must be an array of room names, such as [\'general\', \'help\']; got "games"'],
+    [{ rooms: 'games' }, 'option "rooms" must be an array of room names or { name, topic }, such as [\'general\', { name: \'help\', topic: \'Ask away\' }]; got "games"'],
     [{ rooms: [''] }, 'option "rooms[0]" must be a room name (Choose a room name); got ""'],
     [{ rooms: ['a', 'A'] }, 'option "rooms[1]" must be a name not already in the list (compared case-insensitively); got "A"'],
     [{ rooms: [' a'] }, 'option "rooms[0]" must be written as "a" (trimmed, NFKC); got " a"'],
