@@ -11,6 +11,7 @@ import { HistoryPager } from './history-pager';
 import { Outbox } from './outbox';
 import { DEFAULT_ROOM, Rooms } from './rooms/rooms';
 import { Session } from './session';
+import { foldNick } from '../lib/protocol/nick';
 import { strings } from './strings';
 import { TitleUnread } from './title-unread';
 import { ChatFormView } from './views/chat-form';
@@ -148,8 +149,13 @@ export function start(doc: Document): () => void {
   Object.assign(late, { session, outbox, pager, rooms });
 
   // A widget's iframe asks for a room, a theme and a compact layout in its URL.
+  // A room the host did not create is said at once, not after login with a blank panel.
   const wanted = params.get('room');
-  if (wanted) rooms.select(wanted);
+  if (wanted) {
+    const known = config.rooms.some((room) => foldNick(room) === foldNick(wanted));
+    if (known || config.allowUserRooms) rooms.select(wanted);
+    else log.addSystem(strings.rooms.unknown(wanted));
+  }
   applyDisplayParams(doc, params);
 
   const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing };

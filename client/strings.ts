@@ -116,6 +116,8 @@ export const strings = {
     unread: (count: number): string => (count === 1 ? ' unread message' : ' unread messages'),
     joinFirstLogIn: 'Choose a name first to join a room.',
     joining: (room: string): string => `Joining ${room}…`,
+    /** A page (or a widget's `data-room`) asked for a room the host did not create. */
+    unknown: (room: string): string => `There is no room called ${room}; showing General instead.`,
   },
   /** The embeddable widget on the host's pages. */
   widget: {

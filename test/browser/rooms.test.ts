@@ -54,6 +54,14 @@ describeWithService('chromium', 'rooms and page features in Chromium', () => {
     expect(ack).toEqual({ ok: true, room: 'games', users: ['alice', 'bob'] });
   });
 
+  it('says at once, before any login, that a ?room= the host did not create does not exist', async () => {
+    const chat = await startChat({ ...NO_LIMITS, rooms: ['games'] });
+    const alice = await newUser();
+    await alice.page.goto(`${chat.url}/chat/?room=nope`);
+    await alice.page.locator('#chat-data', { hasText: 'There is no room called nope; showing General instead.' }).waitFor();
+    expect(await alice.page.locator('#room-list button[aria-current="true"]').getAttribute('data-room')).toBe('');
+  });
+
   it('shows "alice is typing…" to the others, and it expires', async () => {
     const chat = await startChat(NO_LIMITS);
     const alice = await newUser();
