@@ -10,6 +10,7 @@ export const {
   DEFAULT_ERROR_MESSAGES,
   SYSTEM_NICK,
   DEFAULT_ROOM,
+  REPORT_REASONS,
   MemoryStore,
   SqliteStore,
   PostgresStore,

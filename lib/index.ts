@@ -29,7 +29,7 @@ export type {
 export type { ClusterState } from './cluster/chat-cluster';
 export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';
 export type { ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData } from './protocol/events';
-export { SYSTEM_NICK, DEFAULT_ROOM } from './protocol/payloads';
+export { SYSTEM_NICK, DEFAULT_ROOM, REPORT_REASONS } from './protocol/payloads';
 export type * from './protocol/payloads';
 export { MemoryStore, type MemoryStoreOptions } from './history/memory-store';
 export { SqliteStore, type SqliteStoreOptions } from './history/sqlite-store';

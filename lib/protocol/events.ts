@@ -14,6 +14,11 @@ import type {
   LoginAck,
   RoomRef,
   ModerationAck,
+  ModerationPanelAck,
+  ModerationUpdate,
+  ReportAck,
+  ReportRequest,
+  UnsanctionRequest,
   SanctionRequest,
   SessionInfo,
   TypingRequest,
@@ -39,6 +44,16 @@ export interface ClientToServerEvents {
   mute: (request: SanctionRequest, ack?: (result: ModerationAck) => void) => void;
   /** Moderators only: disconnect a nickname and keep it out for a while. */
   kick: (request: SanctionRequest, ack?: (result: ModerationAck) => void) => void;
+  /** Moderators only: a kick with a long default (a day): the nickname, and a guest's address, stay out. */
+  ban: (request: SanctionRequest, ack?: (result: ModerationAck) => void) => void;
+  /** Moderators only: lift a mute. */
+  unmute: (request: UnsanctionRequest, ack?: (result: ModerationAck) => void) => void;
+  /** Moderators only: lift a kick or a ban. */
+  unban: (request: UnsanctionRequest, ack?: (result: ModerationAck) => void) => void;
+  /** Moderators only: the panel — sanctions in force, the moderation log and reports. */
+  moderation: (ack: (result: ModerationPanelAck) => void) => void;
+  /** Anyone logged in: report a line to the moderators (rate-limited; the reported user is never told). */
+  report: (request: ReportRequest, ack?: (result: ReportAck) => void) => void;
 }
 
 /** Events the server emits. */
@@ -61,6 +76,8 @@ export interface ServerToClientEvents {
   session: (info: SessionInfo) => void;
   /** A moderator or the host removed a message: drop it from the page. */
   delete: (request: DeleteRequest) => void;
+  /** To moderators only: a moderation action or a report, as it happens. */
+  moderation: (update: ModerationUpdate) => void;
 }
 
 /**

@@ -113,6 +113,84 @@ export interface SanctionRequest {
 /** Answer to a moderation request. */
 export type ModerationAck = Ack<object>;
 
+/** A moderator's request to lift a mute or a ban (`unmute`, `unban`). */
+export interface UnsanctionRequest {
+  /** The nickname. */
+  nick: string;
+}
+
+/** What moderators can record: the actions of `delete`, `mute`, `kick`, `ban`, `unmute`, `unban`. */
+export type ModerationAction = 'delete' | 'mute' | 'kick' | 'ban' | 'unmute' | 'unban';
+
+/** One line of the moderation log: who did what to whom, when (kept with the history). */
+export interface ModerationEntry {
+  /** The entry's id (ascending). */
+  id: number;
+  /** When, in ms since the epoch. */
+  ts: number;
+  /** The moderator's nickname, or `'host'` for the host API. */
+  by: string;
+  action: ModerationAction;
+  /** The nickname acted on (all but `delete`). */
+  nick?: string;
+  /** The message removed (`delete`). */
+  messageId?: number;
+  /** For how long (`mute`, `kick`, `ban`), in seconds. */
+  seconds?: number;
+}
+
+/** Why a line is reported: a short fixed list, so a report carries no free text to moderate. */
+export const REPORT_REASONS = ['spam', 'abuse', 'off-topic', 'other'] as const;
+
+/** One of {@link REPORT_REASONS}. */
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** Anyone's report of a line (`report`). */
+export interface ReportRequest {
+  /** The message's id. */
+  id: number;
+  reason: ReportReason;
+}
+
+/** A report, as moderators see it (never the reported user). */
+export interface ReportEntry {
+  /** The report's id (ascending, shared with the moderation log). */
+  id: number;
+  ts: number;
+  /** Who reported it. */
+  by: string;
+  reason: ReportReason;
+  /** The reported line as it was when reported. */
+  message: { id: number; u: string; m: string };
+}
+
+/** A mute or a ban in force, as the moderators' panel lists it. */
+export interface SanctionInfo {
+  nick: string;
+  kind: 'mute' | 'ban';
+  /** Until when, in ms since the epoch. */
+  until: number;
+}
+
+/** The moderators' panel: sanctions in force, recent moderation actions and reports, newest last. */
+export interface ModerationPanel {
+  sanctions: SanctionInfo[];
+  log: ModerationEntry[];
+  reports: ReportEntry[];
+}
+
+/** Answer to `moderation`. */
+export type ModerationPanelAck = Ack<ModerationPanel>;
+
+/** Answer to `report`: received (the reporter learns nothing more). */
+export type ReportAck = Ack<object>;
+
+/** Sent to moderators as it happens: a new log line or a new report. */
+export interface ModerationUpdate {
+  entry?: ModerationEntry;
+  report?: ReportEntry;
+}
+
 /** What a client may put in the handshake's `auth` (all optional). */
 export interface HandshakeAuth {
   /** Log in at connection, with the same rules as `login` (used when reconnecting). */
