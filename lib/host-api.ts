@@ -4,7 +4,22 @@ import { ChatOptionError, invalidArgument } from './options';
 import { nickKey } from './protocol/nick';
 import type { ChatContext } from './chat/context';
 import { validateMessageText } from './protocol/validate';
-import { DEFAULT_KICK_SECONDS, DEFAULT_MUTE_SECONDS, deleteMessage, kick, mute, sendSystem } from './moderation/moderation';
+import {
+  DEFAULT_BAN_SECONDS,
+  DEFAULT_KICK_SECONDS,
+  DEFAULT_MUTE_SECONDS,
+  deleteMessage,
+  kick,
+  logAction,
+  mute,
+  sendSystem,
+  unban,
+  unmute,
+} from './moderation/moderation';
+import type { ModerationEntry } from './protocol/payloads';
+
+/** The moderation log's name for actions taken through the host API. */
+const HOST = 'host';
 
 /** What the host can do to the chat from its own code. */
 export interface ChatHostApi {
@@ -12,6 +27,12 @@ export interface ChatHostApi {
   kick(nick: string, seconds?: number): number;
   /** Keeps `nick` from sending messages for `seconds` (default 300); returns how many connections it has. */
   mute(nick: string, seconds?: number): number;
+  /** A kick meant to last: `seconds` defaults to a day. Returns how many connections were closed. */
+  ban(nick: string, seconds?: number): number;
+  /** Lifts `nick`'s mute; returns whether one was in force. */
+  unmute(nick: string): boolean;
+  /** Lifts `nick`'s kick or ban; returns whether one was in force. */
+  unban(nick: string): boolean;
   /** Removes a message from history and from every open page; resolves true when history had it. */
   deleteMessage(id: number): Promise<boolean>;
   /** Shows `text` to everyone as a SYSTEM line (not kept in history). */
@@ -41,12 +62,38 @@ export function createHostApi(getContext: () => ChatContext | undefined): ChatHo
     if (context === undefined) throw new ChatOptionError('CHATTERBOX_INVALID_STATE', `express-chatterbox: ${name}() needs the chat to be attached first`);
     return context;
   };
+  // The host API answers at once; the log line follows (logAction never rejects).
+  const log = (context: ChatContext, entry: Omit<ModerationEntry, 'id' | 'ts' | 'by'>): void => {
+    void logAction(context, { by: HOST, ...entry });
+  };
+  const sanction = (action: 'kick' | 'ban' | 'mute', fallback: number) => (nick: string, time?: number): number => {
+    const context = need(action);
+    const name = nickArgument(action, nick);
+    const length = seconds(action, time, fallback);
+    const count = action === 'mute' ? mute(context, name, length) : kick(context, name, length);
+    log(context, { action, nick: name, seconds: length });
+    return count;
+  };
+  const lift = (action: 'unmute' | 'unban') => (nick: string): boolean => {
+    const context = need(action);
+    const name = nickArgument(action, nick);
+    const lifted = action === 'unmute' ? unmute(context, name) : unban(context, name);
+    log(context, { action, nick: name });
+    return lifted;
+  };
   return {
-    kick: (nick, time) => kick(need('kick'), nickArgument('kick', nick), seconds('kick', time, DEFAULT_KICK_SECONDS)),
-    mute: (nick, time) => mute(need('mute'), nickArgument('mute', nick), seconds('mute', time, DEFAULT_MUTE_SECONDS)),
+    kick: sanction('kick', DEFAULT_KICK_SECONDS),
+    mute: sanction('mute', DEFAULT_MUTE_SECONDS),
+    ban: sanction('ban', DEFAULT_BAN_SECONDS),
+    unmute: lift('unmute'),
+    unban: lift('unban'),
     deleteMessage: (id) => {
       if (!Number.isSafeInteger(id) || id < 0) return Promise.reject(invalidArgument('deleteMessage(id) needs a message id'));
-      return deleteMessage(need('deleteMessage'), id);
+      const context = need('deleteMessage');
+      return deleteMessage(context, id).then((found) => {
+        log(context, { action: 'delete', messageId: id });
+        return found;
+      });
     },
     send: (text) => {
       const context = need('send');

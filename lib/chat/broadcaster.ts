@@ -5,7 +5,7 @@
  * event per frame, as the original protocol's clients expect).
  */
 import type { BatchedEvent } from '../protocol/events';
-import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage } from '../protocol/payloads';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type ModerationUpdate } from '../protocol/payloads';
 import { EventBatcher } from './event-batcher';
 import type { ChatNamespace, ChatSocket } from './socket-types';
 
@@ -13,6 +13,9 @@ import type { ChatNamespace, ChatSocket } from './socket-types';
 export function roomChannel(room: string): string {
   return `room:${room}`;
 }
+
+/** The Socket.IO room every moderator's socket joins: where moderation updates go. */
+export const MODERATORS_CHANNEL = 'moderators';
 
 /** The part of a room's audience that reads `batch` frames. */
 function batchChannel(room: string): string {
@@ -91,6 +94,11 @@ export class Broadcaster {
    */
   deleted(id: number): void {
     this.send(DEFAULT_ROOM, ['delete', { id }]);
+  }
+
+  /** A moderation action or a report, to the moderators only (sockets in {@link MODERATORS_CHANNEL}). */
+  moderators(update: ModerationUpdate): void {
+    this.namespace.to(MODERATORS_CHANNEL).emit('moderation', update);
   }
 
   /** A SYSTEM line from the host, to everyone in the default room. */

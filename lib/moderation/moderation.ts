@@ -5,11 +5,15 @@ import type { ChatContext } from '../chat/context';
 import { sendSystemLine } from '../chat/replies';
 import { ChatError } from '../protocol/error-codes';
 import type { ChatSocket } from '../chat/socket-types';
+import type { ModerationEntry } from '../protocol/payloads';
+import { recordAction } from './moderation-log';
 
 /** Default mute length, in seconds. */
 export const DEFAULT_MUTE_SECONDS = 300;
 /** Default kick length, in seconds. */
 export const DEFAULT_KICK_SECONDS = 60;
+/** Default ban length (a kick meant to last), in seconds: a day. */
+export const DEFAULT_BAN_SECONDS = 86_400;
 
 /** Refuses `socket` with FORBIDDEN unless it is a moderator (`admins`, or `identify`'s `admin: true`). */
 export function assertModerator(socket: ChatSocket): void {
@@ -38,7 +42,7 @@ export async function deleteMessage(context: ChatContext, id: number): Promise<b
 /** Keeps `nick` (and, while connected, its user or address) from sending for `seconds`. */
 export function mute(context: ChatContext, nick: string, seconds: number = DEFAULT_MUTE_SECONDS): number {
   const sockets = socketsOf(context, nick);
-  context.sanctions.mute(keysFor(context, nick), Date.now() + seconds * 1000);
+  context.sanctions.mute(keysFor(context, nick), Date.now() + seconds * 1000, nickKey(nick));
   for (const socket of sockets) sendSystemLine(socket, `You are muted for ${seconds} s`);
   return sockets.length;
 }
@@ -46,12 +50,38 @@ export function mute(context: ChatContext, nick: string, seconds: number = DEFAU
 /** Disconnects `nick` and keeps it (its user, or a guest's address) out for `seconds`; resolves how many sockets were closed. */
 export function kick(context: ChatContext, nick: string, seconds: number = DEFAULT_KICK_SECONDS): number {
   const sockets = socketsOf(context, nick);
-  context.sanctions.ban(keysFor(context, nick), Date.now() + seconds * 1000);
+  context.sanctions.ban(keysFor(context, nick), Date.now() + seconds * 1000, nickKey(nick));
   for (const socket of sockets) {
     sendSystemLine(socket, `You were removed from the chat for ${seconds} s`);
     socket.disconnect(true);
   }
   return sockets.length;
+}
+
+/** Lifts `nick`'s mute; true when one was in force. */
+export function unmute(context: ChatContext, nick: string): boolean {
+  const lifted = context.sanctions.lift('mute', nickKey(nick));
+  if (lifted) for (const socket of socketsOf(context, nick)) sendSystemLine(socket, 'You can send messages again');
+  return lifted;
+}
+
+/** Lifts `nick`'s kick or ban (its user's and a guest's address too); true when one was in force. */
+export function unban(context: ChatContext, nick: string): boolean {
+  return context.sanctions.lift('ban', nickKey(nick));
+}
+
+/**
+ * Records an action in the moderation log after it took effect. The action holds whatever
+ * happens here: a store that is away costs the log line (logged), never the sanction.
+ */
+export async function logAction(context: ChatContext, entry: Omit<ModerationEntry, 'id' | 'ts'>): Promise<void> {
+  try {
+    await recordAction(context, entry);
+  } catch (error) {
+    context.logger.warn(`a moderation action (${entry.action}) took effect but could not be written to the moderation log`, {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /** A SYSTEM line to everyone in the default room (not kept in history). */

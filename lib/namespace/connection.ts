@@ -1,8 +1,10 @@
 /** The protocol's table of contents: one line per client event. */
 import { capWriteBuffer } from '../limits/write-buffer-cap';
 import { guardEvents } from '../limits/event-guard';
+import { MODERATORS_CHANNEL } from '../chat/broadcaster';
 import { isPlainObject } from '../protocol/validate';
 import type { HandlerContext } from './handler-context';
+import { handleBan } from './handle-ban';
 import { handleChat } from './handle-chat';
 import { handleDelete } from './handle-delete';
 import { handleDisconnect } from './handle-disconnect';
@@ -11,8 +13,12 @@ import { handleJoin } from './handle-join';
 import { handleKick } from './handle-kick';
 import { handleLeave } from './handle-leave';
 import { handleLogin } from './handle-login';
+import { handleModeration } from './handle-moderation';
 import { handleMute } from './handle-mute';
+import { handleReport } from './handle-report';
 import { handleTyping } from './handle-typing';
+import { handleUnban } from './handle-unban';
+import { handleUnmute } from './handle-unmute';
 import { safeHandler } from './safe-handler';
 import { createSerialQueue } from './serial-queue';
 import type { ChatSocket } from '../chat/socket-types';
@@ -28,6 +34,8 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   const auth: unknown = socket.handshake.auth;
   socket.data.batch = isPlainObject(auth) && auth.batch === true;
   context.broadcaster.join(socket);
+  // Moderators hear of every moderation action and report as it happens.
+  if (socket.data.user?.admin === true) void socket.join(MODERATORS_CHANNEL);
   schedule(() => welcome(context, socket).catch((error: unknown) => {
     context.logger.error('welcome failed', { error: String(error) });
   }));
@@ -40,6 +48,11 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   socket.on('delete', safeHandler(context, socket, 'delete', handleDelete, schedule));
   socket.on('mute', safeHandler(context, socket, 'mute', handleMute, schedule));
   socket.on('kick', safeHandler(context, socket, 'kick', handleKick, schedule));
+  socket.on('ban', safeHandler(context, socket, 'ban', handleBan, schedule));
+  socket.on('unmute', safeHandler(context, socket, 'unmute', handleUnmute, schedule));
+  socket.on('unban', safeHandler(context, socket, 'unban', handleUnban, schedule));
+  socket.on('moderation', safeHandler(context, socket, 'moderation', handleModeration, schedule));
+  socket.on('report', safeHandler(context, socket, 'report', handleReport, schedule));
   socket.on('disconnect', () => {
     schedule(() => handleDisconnect(context, socket).catch((error: unknown) => {
       context.logger.error('releasing a nickname failed', { error: String(error) });

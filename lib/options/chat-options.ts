@@ -9,6 +9,7 @@ import type { Server as SocketIOServer, ServerOptions } from 'socket.io';
 import type { ChatLogger } from './logger';
 import type { MessageStore } from './message-store';
 import type { PgPoolLike } from './pg-types';
+import type { ReportReason } from '../protocol/payloads';
 
 /** Where messages are kept. */
 export type HistoryOption =
@@ -87,6 +88,18 @@ export type OnMessageHook = (
   message: IncomingChatMessage,
   context: MessageContext,
 ) => string | boolean | undefined | void | Promise<string | boolean | undefined | void>;
+
+/** A report of a line, as the `onReport` hook receives it. */
+export interface ChatReport {
+  reason: ReportReason;
+  /** The reported line as it was when reported. */
+  message: { id: number; u: string; m: string; room: string };
+  /** Who reported it (never told to the reported user). */
+  reporter: MessageContext;
+}
+
+/** Called for each report a user makes (after it reached the moderators' panel); may be async; errors are logged. */
+export type ReportHook = (report: ChatReport) => void | Promise<void>;
 
 /**
  * The host's ioredis client, typed by the one method Chatterbox uses, so that these declarations
@@ -196,6 +209,8 @@ export interface ChatOptions<Req = HandshakeRequest> {
   trustProxy?: boolean | number | undefined;
   /** The host's last word on each message: return false to reject, a string to rewrite, nothing to keep. @default none */
   onMessage?: OnMessageHook | undefined;
+  /** Told of every report a user makes of a line (besides the moderators' panel). @default none */
+  onReport?: ReportHook | undefined;
 }
 
 /** A room of the `rooms` option with a topic. */
@@ -250,4 +265,5 @@ export interface ResolvedOptions {
   maxHttpBufferSize: number | undefined;
   trustProxy: boolean | number;
   onMessage: OnMessageHook | undefined;
+  onReport: ReportHook | undefined;
 }

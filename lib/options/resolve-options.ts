@@ -15,6 +15,7 @@ import type {
   HistoryOption,
   IdentifyFunction,
   OnMessageHook,
+  ReportHook,
   RateOption,
   ResolvedClusterOptions,
   ResolvedOptions,
@@ -61,6 +62,7 @@ export const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'maxHttpBufferSize',
   'trustProxy',
   'onMessage',
+  'onReport',
 ];
 
 const CLUSTER_KEYS = ['redis', 'keyPrefix', 'heartbeatMs', 'nodeTimeoutMs'] as const;
@@ -121,6 +123,7 @@ export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): Reso
     maxHttpBufferSize: o.maxHttpBufferSize === undefined ? undefined : checkInteger('maxHttpBufferSize', o.maxHttpBufferSize, 1024, 2 ** 31),
     trustProxy: checkTrustProxy(orDefault<unknown>(o.trustProxy, DEFAULTS.trustProxy)),
     onMessage: checkOptionalFunction<OnMessageHook>('onMessage', o.onMessage),
+    onReport: checkOptionalFunction<ReportHook>('onReport', o.onReport),
   };
 }
 

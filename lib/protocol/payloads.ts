@@ -150,6 +150,8 @@ export interface ReportRequest {
   /** The message's id. */
   id: number;
   reason: ReportReason;
+  /** The message's room; omitted or `''`: the default room. */
+  room?: string;
 }
 
 /** A report, as moderators see it (never the reported user). */

@@ -3,7 +3,7 @@
  * it returns a clean value or throws a {@link ChatError}, never a TypeError.
  */
 import { ChatError } from './error-codes';
-import type { ChatRequest, HistoryRequest } from './payloads';
+import { REPORT_REASONS, type ChatRequest, type HistoryRequest, type ReportReason } from './payloads';
 
 // Messages may span lines (LF or CRLF) and hold tabs; other C0/C1 controls and a lone CR only
 // garble logs and terminals, and U+0000 is refused by PostgreSQL, so both stores must see it
@@ -122,4 +122,20 @@ export function parseSanctionRequest(value: unknown, fallbackSeconds: number): {
     throw new ChatError('INVALID_REQUEST', `seconds must be a whole number from 1 to ${MAX_SANCTION_SECONDS}`);
   }
   return { nick: value.nick, seconds };
+}
+
+/** Checks a `report`: `{ id, reason, room? }` with a reason from REPORT_REASONS. */
+export function parseReportRequest(value: unknown): { id: number; reason: ReportReason } {
+  if (!isPlainObject(value) || !isMessageId(value.id) || !(REPORT_REASONS as readonly unknown[]).includes(value.reason)) {
+    throw new ChatError('INVALID_REQUEST', `Expected { id, reason } with a reason among ${REPORT_REASONS.join(', ')}`);
+  }
+  return { id: value.id, reason: value.reason as ReportReason };
+}
+
+/** Checks a moderator's `{ nick }` (`unmute`, `unban`). */
+export function parseUnsanctionRequest(value: unknown): { nick: string } {
+  if (!isPlainObject(value) || typeof value.nick !== 'string' || value.nick.length === 0 || value.nick.length > 1024) {
+    throw new ChatError('INVALID_REQUEST', 'Expected { nick }');
+  }
+  return { nick: value.nick };
 }
