@@ -36,8 +36,10 @@ async function tryConnect(chat: TestChat, user: string): Promise<string> {
   }
 }
 
-const withoutIdAndTs = (entry: ModerationEntry): Omit<ModerationEntry, 'id' | 'ts'> => {
-  const { id: _id, ts: _ts, ...rest } = entry;
+const withoutIdAndTs = (entry: ModerationEntry): Partial<ModerationEntry> => {
+  const rest: Partial<ModerationEntry> = { ...entry };
+  delete rest.id;
+  delete rest.ts;
   return rest;
 };
 
