@@ -6,25 +6,31 @@ import type { ChatSocket } from '../chat/socket-types';
 import { validateNick } from '../protocol/nick';
 import { isPlainObject } from '../protocol/validate';
 
-/** The nickname key the handshake asks for (`auth.nick`), if it is a valid nickname. */
-export function handshakeNickKey(socket: ChatSocket, maxNickLength: number): string | undefined {
-  const auth: unknown = socket.handshake.auth;
-  if (!isPlainObject(auth) || auth.nick === undefined || auth.nick === null) return undefined;
+/** The key of the nickname `value` asks for, if it is a valid nickname. */
+export function requestedNickKey(value: unknown, maxNickLength: number): string | undefined {
+  if (value === undefined || value === null) return undefined;
   try {
-    return validateNick(auth.nick, maxNickLength).key;
+    return validateNick(value, maxNickLength).key;
   } catch {
     return undefined;
   }
 }
 
+/** The nickname key the handshake asks for (`auth.nick`), if it is a valid nickname. */
+export function handshakeNickKey(socket: ChatSocket, maxNickLength: number): string | undefined {
+  const auth: unknown = socket.handshake.auth;
+  return isPlainObject(auth) ? requestedNickKey(auth.nick, maxNickLength) : undefined;
+}
+
 /**
  * The owner of a `chat` packet's message budget: a signed-in user's id (all their tabs); a guest's
- * nickname key and address (the name it holds, or the one its handshake is logging it in as: a
- * chat can arrive before that login has finished); else the address alone.
+ * nickname key and address: the name a `login` ahead of this chat asked for (the chat is handled
+ * after it, though it arrived before the login finished), else the name it holds, else the one its
+ * handshake logs it in as; with no name at all, the address alone.
  */
-export function messageBudgetKey(socket: ChatSocket, maxNickLength: number): string {
+export function messageBudgetKey(socket: ChatSocket, maxNickLength: number, loggingInAs?: string): string {
   const { user, nickKey, address } = socket.data;
   if (user !== undefined) return `user:${user.id}`;
-  const key = nickKey ?? handshakeNickKey(socket, maxNickLength);
+  const key = loggingInAs ?? nickKey ?? handshakeNickKey(socket, maxNickLength);
   return key === undefined ? `addr:${address ?? socket.id}` : `guest:${address ?? ''}\n${key}`;
 }

@@ -8,7 +8,7 @@ import { sendSystemLine, toErrorAck } from '../chat/replies';
 import type { ChatSocket } from '../chat/socket-types';
 import type { ResolvedOptions } from '../options';
 import { ChatError } from '../protocol/error-codes';
-import { messageBudgetKey } from './budget-keys';
+import { messageBudgetKey, requestedNickKey } from './budget-keys';
 import type { Limits } from './limits';
 import type { RateLimit } from './rate-limit';
 import { TokenBucket } from './token-bucket';
@@ -39,8 +39,11 @@ export function guardEvents(options: ResolvedOptions, limits: Limits, socket: Ch
     sendSystemLine(socket, error.message);
   };
 
-  const charge = (packet: unknown[], next: (err?: Error) => void, budget: RateLimit, key: string, what: string): void => {
-    const turn = previous.then(() => budget.consume(key)).then(
+  // The nickname the last `login` let through asks for: chats queued behind that login are its.
+  let loggingInAs: string | undefined;
+
+  const charge = (packet: unknown[], next: () => void, budget: RateLimit, key: () => string, what: string): void => {
+    const turn = previous.then(() => budget.consume(key())).then(
       (wait) => (wait > 0 ? refuse(packet, wait, what) : next()),
       // The store failed with no fallback: refuse rather than let the packet through unmetered.
       () => refuse(packet, 1000, what),
@@ -61,9 +64,13 @@ export function guardEvents(options: ResolvedOptions, limits: Limits, socket: Ch
     refusedInARow = 0;
     const event = packet[0];
     if (event === 'chat' && messages !== undefined) {
-      charge(packet, next, messages, messageBudgetKey(socket, options.maxNickLength), 'You are sending messages too fast');
+      charge(packet, () => next(), messages, () => messageBudgetKey(socket, options.maxNickLength, loggingInAs), 'You are sending messages too fast');
     } else if (event === 'login' && logins !== undefined) {
-      charge(packet, next, logins, socket.data.address ?? socket.id, 'Too many nickname changes');
+      const pass = (): void => {
+        loggingInAs = requestedNickKey(packet[1], options.maxNickLength) ?? loggingInAs;
+        next();
+      };
+      charge(packet, pass, logins, () => socket.data.address ?? socket.id, 'Too many nickname changes');
     } else {
       // Other events wait for the budgets ahead of them, so a `login` cannot overtake a `chat`.
       const turn = previous.then(() => next());
