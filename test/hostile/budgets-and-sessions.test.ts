@@ -72,12 +72,16 @@ async function startHarness(options: Record<string, unknown>, env: Record<string
   return { server, canary, seen };
 }
 
-/** The server still answers, the canary's message round-trips, and `sender` got at most `max` lines out. */
-async function expectContained(harness: Harness, sender: string, max: number): Promise<void> {
+/**
+ * The server still answers, the canary's message round-trips, and `sender` got at most `max`
+ * lines out (broadcast or stored); resolves with how many were broadcast.
+ */
+async function expectContained(harness: Harness, sender: string, max: number): Promise<number> {
   const { server, canary, seen } = harness;
   expect(server.process.exitCode).toBeNull();
   await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(seen.filter((line) => line.u === sender).length).toBeLessThanOrEqual(max);
+  const broadcast = seen.filter((line) => line.u === sender).length;
+  expect(broadcast).toBeLessThanOrEqual(max);
   const history = await canary.emitWithAck('history', { limit: 200 });
   if (!history.ok) throw new Error('history failed');
   expect(history.messages.filter((line) => line.u === sender).length).toBeLessThanOrEqual(max);
@@ -98,6 +102,7 @@ async function expectContained(harness: Harness, sender: string, max: number): P
   expect(ack.ok).toBe(true);
   await arrived;
   expect(server.stderr()).not.toMatch(/handler failed|unhandled|TypeError|RangeError/i);
+  return broadcast;
 }
 
 /** A raw WebSocket connected to the chat namespace, answering pings. */
@@ -125,6 +130,22 @@ function get(server: ChildServer, path: string, localAddress: string, headers: R
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       })
       .on('error', reject);
+  });
+}
+
+/** An HTTP POST of `body` (text/plain) with a chosen source address. */
+function post(server: ChildServer, path: string, localAddress: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: server.port, path, method: 'POST', localAddress, headers: { 'Content-Type': 'text/plain;charset=UTF-8' } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -171,16 +192,19 @@ describe('hostile input against the limits and session ownership (default limits
     const raw = await rawNamespace(harness.server, attackerAddress());
     raw.ws.send('42/chat,["login","oneshot"]');
     for (let i = 0; i < 200; i++) raw.ws.send(`42/chat,["chat","burst ${i}"]`);
-    await expectContained(harness, 'oneshot', 3);
+    // The attack reached the handlers: its first messages were the budget's.
+    expect(await expectContained(harness, 'oneshot', 3)).toBeGreaterThan(0);
     raw.ws.terminate();
   });
 
-  it('broadcasts at most 3 chats of 200 sent before any login, then a login, in one write', async () => {
+  it('broadcasts at most 3 of 120 chats sent around a login in one write (20 before it, 100 after)', async () => {
     const raw = await rawNamespace(harness.server, attackerAddress());
-    for (let i = 0; i < 100; i++) raw.ws.send(`42/chat,["chat","early ${i}"]`);
+    // 20 stay under eventRate (30 per 2 s), so the login gets through and the budget is what stops them.
+    for (let i = 0; i < 20; i++) raw.ws.send(`42/chat,["chat","early ${i}"]`);
     raw.ws.send('42/chat,["login","early"]');
     for (let i = 0; i < 100; i++) raw.ws.send(`42/chat,["chat","late ${i}"]`);
-    await expectContained(harness, 'early', 3);
+    // The attack reached the handlers: its first messages were the budget's.
+    expect(await expectContained(harness, 'early', 3)).toBeGreaterThan(0);
     raw.ws.terminate();
   });
 
@@ -193,7 +217,8 @@ describe('hostile input against the limits and session ownership (default limits
       await new Promise((resolve) => setTimeout(resolve, 50));
       socket.disconnect();
     }
-    await expectContained(harness, 'hopper', 3);
+    // The attack reached the handlers: its first messages were the budget's.
+    expect(await expectContained(harness, 'hopper', 3)).toBeGreaterThan(0);
   });
 
   it('refuses the 11th handshake login of a reconnect storm from one address within a minute with RATE_LIMITED (loginRate)', async () => {
@@ -231,6 +256,29 @@ describe('hostile input against the limits and session ownership (default limits
     expect(stolen.body).not.toContain('40');
     const foreign = await get(harness.server, `/socket.io/?EIO=4&transport=polling&sid=${sid}`, victim, { Origin: 'https://evil.example' });
     expect(foreign.status).toBe(400);
+    await expectContained(harness, 'nobody', 0);
+  });
+
+  it('broadcasts at most 3 of 100 chats sent in one long-polling POST with the login (packets joined by \\x1e)', async () => {
+    const address = attackerAddress();
+    const sid = await pollingSession(harness.server, address);
+    const path = `/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    expect((await post(harness.server, path, address, '40/chat,')).status).toBe(200);
+    await get(harness.server, path, address);
+    const packets = ['42/chat,["login","poster"]', ...Array.from({ length: 100 }, (_, i) => `42/chat,["chat","post ${i}"]`)];
+    expect((await post(harness.server, path, address, packets.join('\x1e'))).status).toBe(200);
+    // The attack reached the handlers: its first messages were the budget's.
+    expect(await expectContained(harness, 'poster', 3)).toBeGreaterThan(0);
+  });
+
+  it('refuses a session id reused after its session closed, from its own address too', async () => {
+    const address = attackerAddress();
+    const sid = await pollingSession(harness.server, address);
+    const path = `/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    expect((await post(harness.server, path, address, '1')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await get(harness.server, path, address)).status).toBe(400);
+    expect(await tryUpgrade(harness.server, sid, attackerAddress())).toBe('HTTP 400');
     await expectContained(harness, 'nobody', 0);
   });
 
@@ -297,7 +345,8 @@ describeWithService('postgres', 'hostile input: an offline burst into a PostgreS
       socket.connect();
       expect(await outcome(socket)).toBe('session');
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      await expectContained(harness, 'offline', 3);
+      // The attack reached the handlers: its first messages were the budget's.
+    expect(await expectContained(harness, 'offline', 3)).toBeGreaterThan(0);
       socket.disconnect();
     } finally {
       await harness.server.stop();
