@@ -282,6 +282,26 @@ describe('hostile input against the limits and session ownership (default limits
     await expectContained(harness, 'nobody', 0);
   });
 
+  it('counts 25 connections from one peer with 25 forged X-Forwarded-For addresses as one address (trustProxy off): 20 accepted', async () => {
+    const address = attackerAddress();
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        new Promise<WebSocket | undefined>((resolve) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${harness.server.port}/socket.io/?EIO=4&transport=websocket`, {
+            localAddress: address,
+            headers: { 'X-Forwarded-For': `10.9.${i}.1` },
+          });
+          ws.once('open', () => resolve(ws));
+          ws.once('error', () => resolve(undefined));
+          ws.once('unexpected-response', () => resolve(undefined));
+        }),
+      ),
+    );
+    expect(results.filter((ws) => ws !== undefined)).toHaveLength(20);
+    for (const ws of results) ws?.terminate();
+    await expectContained(harness, 'nobody', 0);
+  });
+
   it('refuses a handshake whose Origin has the right host and port but the https scheme on a plain-http server (403)', async () => {
     const host = `127.0.0.1:${harness.server.port}`;
     const address = attackerAddress();
