@@ -25,6 +25,7 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   NICK_LOCKED: 'You are signed in: your nickname is your account name.',
   MUTED: 'You are muted for now.',
   MESSAGE_REJECTED: 'That message was not accepted.',
+  TOO_MANY_CONNECTIONS: 'You have too many chat windows open; close one and try again.',
 };
 
 /** "a", "a and b", "a, b and 2 others". */

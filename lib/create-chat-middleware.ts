@@ -142,7 +142,7 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       ...(resolved.adapter ?? cluster?.adapter ? { adapter: resolved.adapter ?? cluster?.adapter } : {}),
     });
     ownedIo = io;
-    const untrack = trackEngineConnections(io.engine, limits);
+    const untrack = trackEngineConnections(io.engine, limits, resolved);
     // Taken now, so that close() removes engine.io's listeners only, never ones the host adds later.
     const added = addedListeners(server, before);
     detach = () => {

@@ -1,4 +1,7 @@
-/** A token bucket with an optional block once empty: the rate limit behind every abuse limit. */
+/**
+ * A token bucket with an optional block once empty: `eventRate`, per connection (the per-user and
+ * per-address budgets, which a cluster shares, are rate-limiter-flexible's: see rate-limit.ts).
+ */
 import type { RateOption } from '../options';
 
 /** One bucket; `take()` spends a token or says how long to wait. */
@@ -38,29 +41,5 @@ export class TokenBucket {
     const elapsed = Math.max(0, now - this.updated);
     this.updated = now;
     this.tokens = Math.min(this.rate.limit, this.tokens + (elapsed * this.rate.limit) / this.rate.windowMs);
-  }
-}
-
-/** Buckets by key (a user, an address), swept of idle ones so the map cannot grow without bound. */
-export class BucketMap {
-  private readonly buckets = new Map<string, TokenBucket>();
-  private lastSweep = Date.now();
-
-  constructor(private readonly rate: Required<RateOption>) {}
-
-  /** Spends a token of `key`'s bucket: 0 when granted, else the milliseconds to wait. */
-  take(key: string, now: number = Date.now()): number {
-    if (now - this.lastSweep > Math.max(this.rate.windowMs, this.rate.blockMs, 10_000)) this.sweep(now);
-    let bucket = this.buckets.get(key);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(this.rate, now);
-      this.buckets.set(key, bucket);
-    }
-    return bucket.take(now);
-  }
-
-  private sweep(now: number): void {
-    this.lastSweep = now;
-    for (const [key, bucket] of this.buckets) if (bucket.idle(now)) this.buckets.delete(key);
   }
 }

@@ -50,6 +50,9 @@ export type IdentifyFunction<Req = HandshakeRequest> = (
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type HandshakeMiddleware = (req: any, res: any, next: (err?: any) => void) => void;
 
+/** The `trustProxy` option: what Express's `trust proxy` setting accepts, except a function. */
+export type TrustProxy = boolean | number | string | readonly string[];
+
 /** A rate: `limit` actions per `windowMs`; when spent, refuse for `blockMs` (or until one is allowed again). */
 export interface RateOption {
   /** How many at once, refilled evenly over `windowMs`. */
@@ -201,12 +204,22 @@ export interface ChatOptions<Req = HandshakeRequest> {
   loginRate?: RateOption | false | undefined;
   /** Open connections per client address (0: no limit). @default 20 */
   maxConnectionsPerAddress?: number | undefined;
+  /**
+   * Open connections per signed-in user, counted by the id `identify` returns, whatever their
+   * address (0: no limit); one more is refused with `TOO_MANY_CONNECTIONS`. @default 10
+   */
+  maxConnectionsPerUser?: number | undefined;
   /** Bytes waiting to be sent to one client before it is dropped. @default 8388608 (8 MiB) */
   maxBufferedBytes?: number | undefined;
   /** The largest incoming packet, for the Socket.IO server Chatterbox creates. @default 4 × maxMessageLength + 8 KiB */
   maxHttpBufferSize?: number | undefined;
-  /** Read the client address from `X-Forwarded-For`: `true` (every hop) or the number of proxy hops. @default false */
-  trustProxy?: boolean | number | undefined;
+  /**
+   * Which proxies to believe about the client's address (`X-Forwarded-For`) and scheme
+   * (`X-Forwarded-Proto`), as Express's `trust proxy` setting: `true` trusts every hop (any client
+   * can then claim any address), a number trusts that many hops, a string or list names trusted
+   * addresses, subnets or `'loopback'`, `'linklocal'`, `'uniquelocal'`. @default false
+   */
+  trustProxy?: TrustProxy | undefined;
   /** The host's last word on each message: return false to reject, a string to rewrite, nothing to keep. @default none */
   onMessage?: OnMessageHook | undefined;
   /** Told of every report a user makes of a line (besides the moderators' panel). @default none */
@@ -261,9 +274,10 @@ export interface ResolvedOptions {
   eventRate: Required<RateOption> | false;
   loginRate: Required<RateOption> | false;
   maxConnectionsPerAddress: number;
+  maxConnectionsPerUser: number;
   maxBufferedBytes: number;
   maxHttpBufferSize: number | undefined;
-  trustProxy: boolean | number;
+  trustProxy: TrustProxy;
   onMessage: OnMessageHook | undefined;
   onReport: ReportHook | undefined;
 }

@@ -19,6 +19,7 @@ export const DEFAULTS = {
   eventRate: { limit: 30, windowMs: 2000, blockMs: 0 },
   loginRate: { limit: 10, windowMs: 60_000, blockMs: 0 },
   maxConnectionsPerAddress: 20,
+  maxConnectionsPerUser: 10,
   maxBufferedBytes: 8 * 1024 * 1024,
   trustProxy: false,
   cluster: { keyPrefix: 'chatterbox:', heartbeatMs: 2000, nodeTimeoutMs: 6000 },

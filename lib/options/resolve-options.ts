@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
+import proxyaddr from 'proxy-addr';
 import type { Server as SocketIOServer, ServerOptions } from 'socket.io';
 import { validateRoomName } from '../protocol/room-name';
 import type {
@@ -19,6 +20,7 @@ import type {
   RateOption,
   ResolvedClusterOptions,
   ResolvedOptions,
+  TrustProxy,
 } from './chat-options';
 import { checkBoolean, checkInteger, checkKeys, checkObject, checkOptionalFunction, checkStringList, orDefault } from './checks';
 import { DEFAULTS } from './defaults';
@@ -58,6 +60,7 @@ export const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'eventRate',
   'loginRate',
   'maxConnectionsPerAddress',
+  'maxConnectionsPerUser',
   'maxBufferedBytes',
   'maxHttpBufferSize',
   'trustProxy',
@@ -119,6 +122,7 @@ export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): Reso
       0,
       1_000_000,
     ),
+    maxConnectionsPerUser: checkInteger('maxConnectionsPerUser', orDefault(o.maxConnectionsPerUser, DEFAULTS.maxConnectionsPerUser), 0, 1_000_000),
     maxBufferedBytes: checkInteger('maxBufferedBytes', orDefault(o.maxBufferedBytes, DEFAULTS.maxBufferedBytes), 1024, 2 ** 31),
     maxHttpBufferSize: o.maxHttpBufferSize === undefined ? undefined : checkInteger('maxHttpBufferSize', o.maxHttpBufferSize, 1024, 2 ** 31),
     trustProxy: checkTrustProxy(orDefault<unknown>(o.trustProxy, DEFAULTS.trustProxy)),
@@ -340,8 +344,18 @@ function checkRate(name: string, value: unknown, fallback: Required<RateOption>)
   return { limit, windowMs, blockMs };
 }
 
-function checkTrustProxy(value: unknown): boolean | number {
+function checkTrustProxy(value: unknown): TrustProxy {
+  const expected =
+    "false, true (trust every hop), the number of proxy hops, or addresses/subnets/'loopback' as a string or list (as Express's trust proxy)";
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 32) return value;
-  throw invalidOption('trustProxy', 'false, true (trust every X-Forwarded-For hop) or the number of proxy hops', value);
+  const list = typeof value === 'string' ? value.split(',').map((part) => part.trim()) : value;
+  if (!Array.isArray(list) || !list.every((entry): entry is string => typeof entry === 'string')) throw invalidOption('trustProxy', expected, value);
+  try {
+    // proxy-addr throws on a malformed address or subnet: say so now, not on the first request.
+    proxyaddr.compile(list);
+  } catch {
+    throw invalidOption('trustProxy', expected, value);
+  }
+  return typeof value === 'string' ? value : [...list];
 }

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'NICK_LOCKED',
   'MUTED',
   'MESSAGE_REJECTED',
+  'TOO_MANY_CONNECTIONS',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -50,6 +51,7 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   NICK_LOCKED: 'You are signed in: your nickname is your account name',
   MUTED: 'You are muted for now',
   MESSAGE_REJECTED: 'That message was not accepted',
+  TOO_MANY_CONNECTIONS: 'You have too many chat windows open; close one and try again',
 };
 
 /**

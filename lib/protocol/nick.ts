@@ -4,7 +4,7 @@
  * (the UTS #39 confusable skeleton, so `аlice` with a Cyrillic а is `alice`), plus the
  * mixed-script test (UTS #39 "highly restrictive"). Room names share the text rules.
  */
-import { CONFUSABLES } from './confusables-data';
+import { CASE_MERGES, CONFUSABLES } from './confusables-data';
 import { ChatError } from './error-codes';
 import { SYSTEM_NICK } from './payloads';
 import { codePointLength } from './validate';
@@ -23,19 +23,24 @@ const FORBIDDEN_IN_NICK =
 
 
 let prototypes: Map<number, string> | undefined;
+let caseMerges: Map<number, string> | undefined;
 
-function table(): Map<number, string> {
-  if (prototypes !== undefined) return prototypes;
+/** Parses `from:to to…;` entries of hex code points. */
+function parseTable(entries: string): Map<number, string> {
   const map = new Map<number, string>();
-  for (const entry of CONFUSABLES.split(';')) {
+  for (const entry of entries.split(';')) {
     const colon = entry.indexOf(':');
     if (colon < 0) continue;
     const from = parseInt(entry.slice(0, colon), 16);
     const to = String.fromCodePoint(...entry.slice(colon + 1).split(' ').map((part) => parseInt(part, 16)));
     map.set(from, to);
   }
-  prototypes = map;
   return map;
+}
+
+function table(): Map<number, string> {
+  prototypes ??= parseTable(CONFUSABLES);
+  return prototypes;
 }
 
 /** UTS #39 skeleton(X): NFD, each code point replaced by its prototype, NFD again. */
@@ -47,11 +52,17 @@ export function skeleton(text: string): string {
 }
 
 /**
- * The key nicknames are compared by: case- and compatibility-folded, then skeletonised, so that
- * `Alice`, `ａｌｉｃｅ` and `аlice` (Cyrillic а) are one name. Accepts a raw or normalised name.
+ * The key nicknames are compared by: the UTS #39 skeleton of the name's NFKC case fold, with the
+ * prototypes of a Latin capital and its small letter written as one (capital I's prototype is l,
+ * small i's is i: without this, `ALICE` would not meet `alice`, or `аӀісе` — Cyrillic, with a
+ * capital palochka — would not). So `Alice`, `ALICE`, `ａｌｉｃｅ`, `аlice` and `аӀісе` are one
+ * name. Accepts a raw or normalised name.
  */
 export function nickKey(nick: string): string {
-  return skeleton(foldNick(normalizeNick(nick)));
+  caseMerges ??= parseTable(CASE_MERGES);
+  let key = '';
+  for (const ch of skeleton(foldNick(normalizeNick(nick)))) key += caseMerges.get(ch.codePointAt(0) ?? 0) ?? ch;
+  return key;
 }
 
 /** How a name is shown: NFKC, trimmed. */

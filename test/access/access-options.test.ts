@@ -16,6 +16,7 @@ describe('access options', () => {
       eventRate: { limit: 30, windowMs: 2000, blockMs: 0 },
       loginRate: { limit: 10, windowMs: 60_000, blockMs: 0 },
       maxConnectionsPerAddress: 20,
+      maxConnectionsPerUser: 10,
       maxBufferedBytes: 8 * 1024 * 1024,
       maxHttpBufferSize: undefined,
       trustProxy: false,
@@ -42,7 +43,10 @@ describe('access options', () => {
     ['maxConnectionsPerAddress', -1, 'option "maxConnectionsPerAddress" must be a whole number'],
     ['maxBufferedBytes', 10, 'option "maxBufferedBytes" must be a whole number from 1024'],
     ['maxHttpBufferSize', 1.5, 'option "maxHttpBufferSize" must be a whole number'],
-    ['trustProxy', 'loopback', 'option "trustProxy" must be false, true'],
+    ['maxConnectionsPerUser', 1.5, 'option "maxConnectionsPerUser" must be a whole number'],
+    ['trustProxy', 'not an address', 'option "trustProxy" must be false, true'],
+    ['trustProxy', ['10.0.0.0/99'], 'option "trustProxy" must be false, true'],
+    ['trustProxy', 33, 'option "trustProxy" must be false, true'],
     ['onMessage', {}, 'option "onMessage" must be a function'],
     ['identityCheckInterval', -5, 'option "identityCheckInterval" must be a whole number'],
   ])('throws a TypeError naming %s for %p', (name, value, message) => {
@@ -50,4 +54,11 @@ describe('access options', () => {
     expect(create).toThrow(TypeError);
     expect(create).toThrow(message);
   });
+
+  it.each([[true], [2], ['loopback'], ['loopback, 10.0.0.0/8'], [['127.0.0.1', 'uniquelocal']]])(
+    'accepts trustProxy %p, as Express accepts it for trust proxy',
+    (value) => {
+      expect(resolveOptions({ history: false, trustProxy: value }).trustProxy).toEqual(value);
+    },
+  );
 });

@@ -1,5 +1,9 @@
 /** UTS #39 skeletons and mixed-script refusal: nicknames that cannot impersonate. */
 import fc from 'fast-check';
+import { io as connectClient } from 'socket.io-client';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CONFUSABLES, CONFUSABLES_VERSION } from '../../lib/protocol/confusables-data';
 import { isMixedScript, nickKey, skeleton } from '../../lib/protocol/nick';
 import { closeAll, startChat } from '../helpers/chat-server';
 
@@ -73,5 +77,54 @@ describe('guest nicknames on a running chat', () => {
     for (const nick of ['admin', 'ADMIN', 'ａｄｍｉｎ', 'support']) {
       expect(await socket.emitWithAck('login', nick)).toEqual({ ok: false, error: { code: 'NICK_RESERVED', message: `The nickname ${nick.normalize('NFKC')} is reserved` } });
     }
+  });
+});
+
+describe('nickKey against look-alikes that case folding used to hide', () => {
+  it.each([
+    ['аӀісе (Cyrillic, capital palochka U+04C0)', 'аӀісе', 'alice'],
+    ['АӀІСЕ (Cyrillic capitals)', 'АӀІСЕ', 'alice'],
+    ['ALICE', 'ALICE', 'alice'],
+    ['Ian with a capital I', 'Ian', 'lan'],
+    ['bill with Cyrillic і', 'bіll', 'bill'],
+    ['ӏ (small palochka) for i', 'аӏісе', 'alice'],
+  ])('%s has the key of %s', (_name, a, b) => {
+    expect(nickKey(a)).toBe(nickKey(b));
+  });
+
+  it('records the Unicode version of its confusables data (13.0.0 or newer)', () => {
+    const [major] = CONFUSABLES_VERSION.split('.').map(Number);
+    expect(major).toBeGreaterThanOrEqual(13);
+  });
+
+  it('keeps names that only share letters apart', () => {
+    expect(nickKey('alice')).not.toBe(nickKey('alien'));
+    expect(nickKey('tom')).not.toBe(nickKey('tim'));
+  });
+});
+
+describe('signed-in names against guest look-alikes', () => {
+  it('acks NICK_RESERVED or NICK_TAKEN for аӀісе while alice is signed in', async () => {
+    const chat = await startChat({
+      allowAnonymous: true,
+      identify: (req) => (req.headers['x-user'] === 'alice' ? { id: '1', nick: 'alice' } : null),
+    });
+    const signedIn = connectClient(`${chat.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { 'x-user': 'alice' } });
+    await new Promise<void>((resolve) => signedIn.once('session', () => resolve()));
+    const guest = await chat.connect();
+    const ack = await guest.emitWithAck('login', 'аӀісе');
+    expect(ack.ok).toBe(false);
+    expect(['NICK_TAKEN', 'NICK_RESERVED']).toContain(ack.ok ? '' : ack.error.code);
+    signedIn.disconnect();
+  });
+});
+
+describe('the page bundle', () => {
+  // The page only folds names for display; the 100 KB table is the server's (npm test builds first).
+  const bundle = path.join(__dirname, '..', '..', 'dist-client', 'main.js');
+  (fs.existsSync(bundle) ? it : it.skip)('does not carry the confusables table', () => {
+    const text = fs.readFileSync(bundle, 'utf8');
+    expect(text).not.toContain(CONFUSABLES.slice(0, 40));
+    expect(text.length).toBeLessThan(150_000);
   });
 });

@@ -3,11 +3,14 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
-import { clientAddress } from '../../lib/access/client-address';
+import { clientAddress, clientScheme } from '../../lib/access/client-address';
+import { createRateLimit } from '../../lib/limits/rate-limit';
+import { closeRawClients, rawChat } from '../helpers/raw-socket';
 import { TokenBucket } from '../../lib/limits/token-bucket';
 import { closeAll, nextEvent, recordEvents, recordingLogger, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
 
 afterEach(closeAll);
+afterEach(closeRawClients);
 
 function connectFrom(chat: TestChat, localAddress: string): TestSocket {
   return connectClient(`${chat.url}/chat`, {
@@ -145,8 +148,114 @@ describe('clientAddress (trustProxy)', () => {
     ['takes the entry one hop in with trustProxy: 1', 1, '10.0.0.1', 'forged, 1.2.3.4', '1.2.3.4'],
     ['takes two hops in with trustProxy: 2', 2, '10.0.0.1', 'forged, 1.2.3.4, 10.0.0.2', '1.2.3.4'],
     ['falls back to the peer without the header', true, '10.0.0.1', undefined, '10.0.0.1'],
+    ["trusts a loopback proxy with 'loopback'", 'loopback', '127.0.0.1', '1.2.3.4', '1.2.3.4'],
+    ["does not trust another peer with 'loopback'", 'loopback', '10.0.0.1', '1.2.3.4', '10.0.0.1'],
+    ['walks back through a trusted subnet to the first untrusted hop', ['10.0.0.0/8'], '10.0.0.1', 'forged, 1.2.3.4, 10.0.0.9', '1.2.3.4'],
+    ['reads a comma-separated list as Express does', 'loopback, 10.0.0.0/8', '10.0.0.1', '1.2.3.4', '1.2.3.4'],
   ] as const)('%s', (_name, trust, peer, forwarded, expected) => {
     expect(clientAddress(req(peer, forwarded), trust)).toBe(expected);
+  });
+});
+
+describe('clientScheme (the own-origin check compares it)', () => {
+  const req = (remoteAddress: string, encrypted: boolean, proto?: string): IncomingMessage =>
+    ({ socket: { remoteAddress, encrypted }, headers: proto === undefined ? {} : { 'x-forwarded-proto': proto } }) as unknown as IncomingMessage;
+
+  it.each([
+    ['http: on a plain socket', false, '10.0.0.1', false, 'https', 'http:'],
+    ['https: on a TLS socket', false, '10.0.0.1', true, undefined, 'https:'],
+    ['X-Forwarded-Proto from a trusted hop', 'loopback', '127.0.0.1', false, 'https, http', 'https:'],
+    ['not X-Forwarded-Proto from an untrusted hop', 'loopback', '10.0.0.1', false, 'https', 'http:'],
+  ] as const)('%s', (_name, trust, peer, encrypted, proto, expected) => {
+    expect(clientScheme(req(peer, encrypted, proto), trust)).toBe(expected);
+  });
+});
+
+describe('createRateLimit (rate-limiter-flexible)', () => {
+  it('grants `limit` at once, then blocks for blockMs, per key', async () => {
+    const limit = createRateLimit({ limit: 3, windowMs: 2000, blockMs: 5000 });
+    const waits = await Promise.all(Array.from({ length: 5 }, () => limit.consume('a')));
+    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(waits[3]).toBeGreaterThan(4900);
+    expect(await limit.consume('b')).toBe(0);
+  });
+
+  it('without a block, says how long until the window ends', async () => {
+    const limit = createRateLimit({ limit: 1, windowMs: 1000, blockMs: 0 });
+    expect(await limit.consume('a')).toBe(0);
+    const wait = await limit.consume('a');
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe('messageRate keys that outlive a connection', () => {
+  it('charges chats sent in the same write as the login (before the socket has a nickname)', async () => {
+    const chat = await startChat({ history: { memory: true } });
+    const bob = await chat.login('bob');
+    const bobEvents = recordEvents(bob);
+    const raw = await rawChat(chat.port);
+    // Frames sent in one tick leave in one TCP write.
+    raw.send('42/chat,["login","flooder"]');
+    for (let i = 0; i < 20; i++) raw.send(`42/chat,["chat","flood ${i}"]`);
+    await settle(500);
+    const seen = bobEvents.filter(([event, line]) => event === 'chat' && (line as { u: string }).u === 'flooder');
+    expect(seen.length).toBeLessThanOrEqual(3);
+  });
+
+  it("keeps a guest's spent budget across a reconnect under the same nickname", async () => {
+    const chat = await startChat({ history: { memory: true } });
+    const first = await chat.login('guest');
+    const acks = await Promise.all(Array.from({ length: 5 }, (_, i) => first.emitWithAck('chat', `m ${i}`)));
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(3);
+    first.disconnect();
+    await settle(100);
+    const again = await chat.login('guest');
+    expect(await again.emitWithAck('chat', 'again')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+  });
+});
+
+describe('loginRate and handshake logins (auth.nick)', () => {
+  it('counts a handshake login like a login event: quick reconnects are refused with RATE_LIMITED', async () => {
+    const chat = await startChat({ history: { memory: true }, loginRate: { limit: 3, windowMs: 60_000 } });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const socket = connectClient(`${chat.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { nick: 'storm' } });
+      outcomes.push(
+        await new Promise<string>((resolve) => {
+          socket.once('session', () => resolve('session'));
+          socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve(err.data?.code ?? err.message));
+        }),
+      );
+      socket.disconnect();
+    }
+    expect(outcomes).toEqual(['session', 'session', 'session', 'RATE_LIMITED', 'RATE_LIMITED']);
+  });
+});
+
+describe('maxConnectionsPerUser', () => {
+  it('refuses one more connection of a signed-in user with TOO_MANY_CONNECTIONS, whatever the address', async () => {
+    const chat = await startChat({ maxConnectionsPerUser: 2, identify: (req) => (req.headers['x-user'] === 'u1' ? { id: 'u1', nick: 'alice' } : null) });
+    const open = (localAddress: string): Promise<[TestSocket, string]> => {
+      const socket = connectClient(`${chat.url}/chat`, {
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+        localAddress,
+        extraHeaders: { 'x-user': 'u1' },
+      } as Parameters<typeof connectClient>[1]);
+      return new Promise((resolve) => {
+        socket.once('session', () => resolve([socket, 'session']));
+        socket.once('connect_error', (err: Error & { data?: { code?: string } }) => resolve([socket, err.data?.code ?? err.message]));
+      });
+    };
+    const results = [await open('127.0.0.2'), await open('127.0.0.3'), await open('127.0.0.4')];
+    expect(results.map(([, outcome]) => outcome)).toEqual(['session', 'session', 'TOO_MANY_CONNECTIONS']);
+    results[0]?.[0].disconnect();
+    await settle(200);
+    const [later, outcome] = await open('127.0.0.5');
+    expect(outcome).toBe('session');
+    for (const [socket] of [...results, [later] as const]) socket.disconnect();
   });
 });
 
