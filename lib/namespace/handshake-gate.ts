@@ -18,7 +18,8 @@ const RESERVATION = Symbol('chatterbox:address');
 // A handshake allowed but never completed (a failed upgrade) gives its slot back after this.
 const RESERVATION_TIMEOUT_MS = 30_000;
 
-type ReservedRequest = IncomingMessage & { [RESERVATION]?: { address: string; timer: NodeJS.Timeout } };
+// `limits` travels with the slot: chats sharing an engine each track its connections.
+type ReservedRequest = IncomingMessage & { [RESERVATION]?: { address: string; timer: NodeJS.Timeout; limits: Limits } };
 
 /** The `allowRequest` of the Socket.IO server Chatterbox creates. */
 export function createAllowRequest(
@@ -40,20 +41,20 @@ export function createAllowRequest(
       state.connections.release(address);
     }, RESERVATION_TIMEOUT_MS);
     timer.unref();
-    (req as ReservedRequest)[RESERVATION] = { address, timer };
+    (req as ReservedRequest)[RESERVATION] = { address, timer, limits: state };
     callback(null, true);
   };
 }
 
 /** Gives each engine connection's slot back when it closes. */
-export function trackEngineConnections(engine: ChatServer['engine'], state: Limits): () => void {
+export function trackEngineConnections(engine: ChatServer['engine'], _state: Limits): () => void {
   const onConnection = (socket: { request: IncomingMessage; once(event: 'close', listener: () => void): unknown }): void => {
     const req = socket.request as ReservedRequest;
     const reservation = req[RESERVATION];
     if (reservation === undefined) return;
     delete req[RESERVATION];
     clearTimeout(reservation.timer);
-    socket.once('close', () => state.connections.release(reservation.address));
+    socket.once('close', () => reservation.limits.connections.release(reservation.address));
   };
   engine.on('connection', onConnection);
   return () => engine.off('connection', onConnection);

@@ -62,10 +62,14 @@ describe('the io option', () => {
       expect(await hostPing(url)).toBe('pong');
     });
 
-    it('refuses a chat namespace that already has connection handlers', async () => {
+    it('refuses a second chat on the same namespace with CHATTERBOX_DUPLICATE_NAMESPACE', async () => {
       const { io } = await hostWithIo();
       expect(() => createChatMiddleware({ io, history: { memory: true }, logger: recordingLogger() })).toThrow(
-        new Error('express-chatterbox: the namespace "/chat" already has connection handlers'),
+        expect.objectContaining({
+          name: 'TypeError',
+          code: 'CHATTERBOX_DUPLICATE_NAMESPACE',
+          message: expect.stringContaining('the namespace "/chat" is already taken') as string,
+        }) as Error,
       );
     });
 
