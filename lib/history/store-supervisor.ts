@@ -224,6 +224,11 @@ export class StoreSupervisor implements MessageStore {
   private failed(operation: string, error: unknown, log: boolean): void {
     this.enter('degraded');
     const cause = describeCause(error);
+    // The stores wrap the driver's error: its code (ECONNREFUSED, SQLITE_BUSY) is the useful one.
+    const inner = (error as { cause?: unknown } | null)?.cause;
+    const innerCode = inner === undefined ? undefined : describeCause(inner).code;
+    if (innerCode !== undefined) cause.code = innerCode;
+    else if (cause.code === 'STORE_UNAVAILABLE') delete cause.code;
     debug('%s failed: %s', operation, cause.cause);
     if (!log || this.warned) return;
     this.warned = true;
