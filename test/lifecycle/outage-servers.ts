@@ -16,6 +16,8 @@ export class HangingServer {
   port = 0;
   private readonly server: Server = createServer((socket) => {
     this.sockets.add(socket);
+    // Reads (and drops) what it is sent, so that it notices the other side hanging up.
+    socket.resume();
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(socket));
   });
