@@ -177,7 +177,8 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
           destroyUpgrade: false,
           maxHttpBufferSize,
           allowRequest,
-          ...(adapter ? { adapter } : {}),
+          // No adapter here: the server's (in-memory) one is the default of every chat on this
+          // path, and a chat with its own (a cluster's) gets it on its namespace alone.
         });
         // Taken now, so that the last close() removes engine.io's listeners only, never ones the host adds later.
         const added = addedListeners(server, before);
