@@ -121,7 +121,7 @@ describe('several chats on one server', () => {
       expect(host.server.listeners('upgrade')).toHaveLength(1);
     });
 
-    it('is refused when the second is attached', async () => {
+    it('is refused when the second is attached', () => {
       const host = createHost();
       addChat(host, '/chat', { namespace: '/support' });
       const second = createChatMiddleware({ namespace: '/support', history: { memory: true }, logger: recordingLogger() });
