@@ -53,12 +53,12 @@ describe('several chats on one server', () => {
       const alice = openClient(url, { namespace: '/support' });
       await nextEvent(alice, 'session');
       expect(await alice.emitWithAck('login', 'alice')).toEqual({ ok: true, nick: 'alice', users: ['alice'] });
-      const bob = openClient(url, { namespace: '/community', transports: ['polling'] });
+      const bob = openClient(url, { namespace: '/community' });
       await nextEvent(bob, 'session');
       // The same nickname in the other chat: a different chat, so not taken.
       expect(await bob.emitWithAck('login', 'alice')).toEqual({ ok: true, nick: 'alice', users: ['alice'] });
-      await request(url).get('/support/config.json').expect(200, '{"namespace":"/support","path":"/socket.io"}');
-      await request(url).get('/community/config.json').expect(200, '{"namespace":"/community","path":"/socket.io"}');
+      await request(host.app).get('/support/config.json').expect(200, '{"namespace":"/support","path":"/socket.io"}');
+      await request(host.app).get('/community/config.json').expect(200, '{"namespace":"/community","path":"/socket.io"}');
     });
 
     it('keep the other chat, and the engine, working when one closes; the last one detaches the engine', async () => {
@@ -74,7 +74,7 @@ describe('several chats on one server', () => {
       expect((await connectError(openClient(url, { namespace: '/support' }))).message).toBe('Invalid namespace');
       await community.close();
       expect(host.server.listeners('upgrade')).toEqual([hostUpgrade]);
-      await request(url).get('/').expect(200, 'host home');
+      await request(host.app).get('/').expect(200, 'host home');
     });
 
     it('let a later chat take a closed chat’s namespace', async () => {
