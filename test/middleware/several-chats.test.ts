@@ -7,7 +7,8 @@ import request from 'supertest';
 import express from 'express';
 import { Server as SocketIOServer } from 'socket.io';
 import { createChatMiddleware, type ChatMiddleware, type ChatOptions } from 'express-chatterbox';
-import { recordingLogger } from '../helpers/chat-server';
+import { io as connectClient } from 'socket.io-client';
+import { recordingLogger, type TestSocket } from '../helpers/chat-server';
 import { chatRoundTrip, cleanUp, connectError, createHost, expectedRoundTrip, nextEvent, onCleanUp, openClient, type Host } from './host-server';
 
 afterEach(cleanUp);
@@ -59,6 +60,28 @@ describe('several chats on one server', () => {
       expect(await bob.emitWithAck('login', 'alice')).toEqual({ ok: true, nick: 'alice', users: ['alice'] });
       await request(host.app).get('/support/config.json').expect(200, '{"namespace":"/support","path":"/socket.io"}');
       await request(host.app).get('/community/config.json').expect(200, '{"namespace":"/community","path":"/socket.io"}');
+    });
+
+    it('each keep their own origin rules: a page another chat allows is refused FORBIDDEN by this one', async () => {
+      const host = createHost();
+      addChat(host, '/partner', { namespace: '/partner', origins: ['https://partner.example'] });
+      addChat(host, '/support', { namespace: '/support' });
+      const url = await host.listen();
+      const fromPartner = (namespace: string): TestSocket => {
+        const socket: TestSocket = connectClient(`${url}${namespace}`, {
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+          extraHeaders: { origin: 'https://partner.example' },
+        });
+        onCleanUp(() => {
+          socket.disconnect();
+        });
+        return socket;
+      };
+      expect(await nextEvent(fromPartner('/partner'), 'session')).toEqual([{ nick: null }]);
+      const [error] = await nextEvent<[Error & { data?: unknown }]>(fromPartner('/support'), 'connect_error', 5000);
+      expect({ message: error.message, data: error.data }).toEqual({ message: 'Origin not allowed', data: { code: 'FORBIDDEN' } });
     });
 
     it('keep the other chat, and the engine, working when one closes; the last one detaches the engine', async () => {
