@@ -7,12 +7,18 @@ import type { Server as HttpsServer } from 'node:https';
 import createDebug from 'debug';
 import type { NextFunction, Request, Response } from 'express';
 import { Server as SocketIOServer } from 'socket.io';
-import { ChatCluster, type ClusterState } from './cluster/chat-cluster';
+import { ChatCluster } from './cluster/chat-cluster';
 import { Sanctions } from './chat/sanctions';
 import { createLimits } from './limits/limits';
 import { createAllowRequest, createNamespaceGate, trackEngineConnections } from './namespace/handshake-gate';
 import { recheckIdentities } from './access/identity';
 import { createStore } from './history/open-store';
+import { StoreSupervisor } from './history/store-supervisor';
+import type { ChatStatus } from './chat/dependency-status';
+import { settleWithin } from './chat/deadline';
+import { refuseOrigin } from './access/origin-check';
+import { bindNamespace, leaseEngine, type EngineLease } from './engine-registry';
+import { clusterStatus } from './cluster-status';
 import { createHostApi, type ChatHostApi } from './host-api';
 import { Broadcaster } from './chat/broadcaster';
 import type { HandlerContext } from './namespace/handler-context';
@@ -23,6 +29,7 @@ import { assertServer, ChatOptionError, FRAME_OVERHEAD_BYTES, resolveOptions, ty
 import { createPageRouter, pageConfigOf } from './router';
 import { Rooms } from './rooms/rooms';
 import { addedListeners, detachEngine, snapshotListeners } from './server-listeners';
+import { listenersAddedSince, snapshotEmitter } from './emitter-listeners';
 
 const debug = createDebug('chatterbox:middleware');
 
@@ -33,16 +40,24 @@ export interface ChatMiddleware extends ChatHostApi {
   attach(server: HttpServer | HttpsServer): ChatMiddleware;
   /** The chat's Socket.IO namespace, once attached. */
   readonly namespace: ChatNamespace | undefined;
-  /** Settles when the message store is open; rejects with the reason it cannot be. */
-  readonly ready: Promise<void>;
-  /** Health for the host: `cluster` is `'off'`, `'connecting'`, `'connected'` or `'degraded'` (Redis away). */
-  status(): { cluster: ClusterState };
   /**
-   * Disconnects the chat's sockets, removes its handlers and releases what Chatterbox opened;
-   * never closes the host's server nor a Socket.IO server the host passed in.
+   * Resolves once the message store is open. It never rejects for a store that is down or late:
+   * it stays pending while the chat retries (connections are served meanwhile, and what needs the
+   * store is answered `STORE_UNAVAILABLE`); it rejects only for a developer's mistake.
+   */
+  readonly ready: Promise<void>;
+  /** Health for the host: the state of the message store and of the cluster, and since when. */
+  status(): ChatStatus;
+  /**
+   * Disconnects the chat's sockets, removes its handlers and releases what Chatterbox opened,
+   * within 5 s whatever state the store or Redis is in; never closes the host's server nor a
+   * Socket.IO server the host passed in.
    */
   close(): Promise<void>;
 }
+
+/** close() settles within this, whatever the dependencies do. */
+const CLOSE_BUDGET_MS = 4_500;
 
 /**
  * Creates the chat: mount the result with `app.use('/chat', …)`. `Req` is inferred from an
@@ -51,18 +66,19 @@ export interface ChatMiddleware extends ChatHostApi {
 export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptions<Req>): ChatMiddleware {
   const resolved = resolveOptions(options);
   const { logger } = resolved;
-  const { store, owned: ownsStore } = createStore(resolved.history, logger);
+  const handle = createStore(resolved.history, logger);
+  const store = new StoreSupervisor(handle.store, { logger, ...handle });
   const cluster = resolved.cluster ? new ChatCluster(resolved.cluster, resolved.namespace, logger) : undefined;
+  const createdAt = Date.now();
   const presence = cluster?.presence ?? new LocalPresence();
   const rooms = new Rooms({ rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength });
   const limits = createLimits(resolved);
   const sanctions = new Sanctions();
   const timers = new Set<NodeJS.Timeout>();
   let chatContext: HandlerContext | undefined;
-  const ready = store.open();
-  ready.catch((error: unknown) => {
-    logger.error(`the message store cannot be opened: ${error instanceof Error ? error.message : String(error)}`);
-  });
+  // Opened in the background, retried until it opens: the chat serves meanwhile.
+  store.start();
+  const ready = store.ready;
 
   const router = createPageRouter({
     staticRoot: resolved.staticRoot,
@@ -71,18 +87,28 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
   });
 
   let namespace: ChatNamespace | undefined;
-  let ownedIo: ChatServer | undefined;
-  let detach: (() => void) | undefined;
+  let lease: EngineLease | undefined;
+  let release: (() => void) | undefined;
   let closed: Promise<void> | undefined;
+  let warnedUnattached = false;
 
-  const bindNamespace = (io: ChatServer): void => {
-    const nsp = io.of(resolved.namespace);
-    if (nsp.listenerCount('connection') > 0) {
-      throw new ChatOptionError(
-        'CHATTERBOX_DUPLICATE_NAMESPACE',
-        `express-chatterbox: the namespace "${resolved.namespace}" already has connection handlers (another chat, or the host's own)`,
-      );
-    }
+  const bind = (io: ChatServer, adapter: Parameters<typeof bindNamespace>[2]['adapter']): void => {
+    // Filled in once the namespace exists; the dispatchers call in only after that.
+    const bound: { context?: HandlerContext; gate?: ReturnType<typeof createNamespaceGate> } = {};
+    const forbidden = (): Error => Object.assign(new Error('Origin not allowed'), { data: { code: 'FORBIDDEN' } });
+    const { nsp, unbind: unbindNamespace } = bindNamespace(io, resolved.namespace, {
+      adapter,
+      use: (socket, next) => {
+        // On an engine shared with other chats, another chat's origin rules may have let it in.
+        if (lease?.shared() && refuseOrigin(socket.request, resolved.origins) !== undefined) next(forbidden());
+        else if (bound.gate === undefined) next(new Error('Invalid namespace'));
+        else bound.gate(socket, next);
+      },
+      connection: (socket) => {
+        if (bound.context !== undefined) onConnection(bound.context, socket);
+      },
+    });
+    const before = snapshotEmitter(nsp);
     const context: HandlerContext = {
       options: resolved,
       namespace: nsp,
@@ -94,17 +120,11 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       limits,
       sanctions,
     };
+    bound.context = context;
     chatContext = context;
     // The host's middleware (its session) runs on every handshake, so `identify` sees req.session.
     for (const use of resolved.use) io.engine.use(use);
-    // No socket is served before the store is open; if it never opens, clients are told why.
-    nsp.use((_socket, next) => {
-      ready.then(
-        () => next(),
-        () => next(Object.assign(new Error('The message store is unavailable'), { data: { code: 'STORE_UNAVAILABLE' } })),
-      );
-    });
-    nsp.use(createNamespaceGate(context));
+    bound.gate = createNamespaceGate(context);
     if (resolved.identify !== undefined && resolved.identityCheckInterval > 0) {
       let checking = false;
       const timer = setInterval(() => {
@@ -117,13 +137,24 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       timer.unref();
       timers.add(timer);
     }
-    nsp.on('connection', (socket) => onConnection(context, socket));
     cluster?.bind(context);
+    // What the chat (and its cluster) added to the namespace goes with it; the dispatchers stay.
+    const added = listenersAddedSince(nsp, before);
+    release = () => {
+      unbindNamespace();
+      added();
+    };
     namespace = nsp;
     debug('namespace %s ready', resolved.namespace);
   };
 
   const middleware = ((req: Request, res: Response, next: NextFunction) => {
+    if (namespace === undefined && closed === undefined && !warnedUnattached && (req.path === '/' || req.path === '/index.html')) {
+      warnedUnattached = true;
+      logger.warn(
+        'the chat page was requested but the chat was never attached: pass `server` or `io` to createChatMiddleware, or call chat.attach(server)',
+      );
+    }
     router(req, res, next);
   }) as ChatMiddleware;
 
@@ -131,61 +162,85 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
     if (namespace !== undefined) throw new ChatOptionError('CHATTERBOX_INVALID_STATE', 'express-chatterbox: the chat is already attached');
     if (closed !== undefined) throw new ChatOptionError('CHATTERBOX_INVALID_STATE', 'express-chatterbox: the chat is closed');
     assertServer(server);
-    const before = snapshotListeners(server);
-    const io: ChatServer = new SocketIOServer(server, {
-      path: resolved.path,
-      serveClient: false,
-      // The host may run its own WebSocket endpoints on this server: leave their upgrades alone.
-      destroyUpgrade: false,
-      maxHttpBufferSize: resolved.maxHttpBufferSize ?? resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES,
-      allowRequest: createAllowRequest(resolved, limits),
-      ...(resolved.adapter ?? cluster?.adapter ? { adapter: resolved.adapter ?? cluster?.adapter } : {}),
-    });
-    ownedIo = io;
-    const untrack = trackEngineConnections(io.engine, limits, resolved);
-    // Taken now, so that close() removes engine.io's listeners only, never ones the host adds later.
-    const added = addedListeners(server, before);
-    detach = () => {
+    const adapter = resolved.adapter ?? cluster?.adapter;
+    const maxHttpBufferSize = resolved.maxHttpBufferSize ?? resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES;
+    const taken = leaseEngine(
+      server,
+      resolved.path,
+      { allowRequest: createAllowRequest(resolved, limits), maxHttpBufferSize },
+      (allowRequest) => {
+        const before = snapshotListeners(server);
+        const io: ChatServer = new SocketIOServer(server, {
+          path: resolved.path,
+          serveClient: false,
+          // The host may run its own WebSocket endpoints on this server: leave their upgrades alone.
+          destroyUpgrade: false,
+          maxHttpBufferSize,
+          allowRequest,
+          // No adapter here: the server's (in-memory) one is the default of every chat on this
+          // path, and a chat with its own (a cluster's) gets it on its namespace alone.
+        });
+        // Taken now, so that the last close() removes engine.io's listeners only, never ones the host adds later.
+        const added = addedListeners(server, before);
+        return { io, detach: () => detachEngine(server, before, added) };
+      },
+    );
+    const untrack = trackEngineConnections(taken.io.engine, limits, resolved);
+    try {
+      bind(taken.io, adapter);
+    } catch (error) {
       untrack();
-      detachEngine(server, before, added);
+      taken.release();
+      throw error;
+    }
+    lease = taken;
+    const unbindChat = release;
+    release = () => {
+      unbindChat?.();
+      untrack();
+      taken.release();
     };
-    bindNamespace(io);
     return middleware;
   };
 
   Object.assign(middleware, createHostApi(() => chatContext));
   Object.defineProperty(middleware, 'namespace', { get: () => namespace, enumerable: true });
   Object.defineProperty(middleware, 'ready', { value: ready, enumerable: true });
-  middleware.status = () => ({ cluster: cluster?.status ?? 'off' });
+  middleware.status = () => ({
+    store: store.status,
+    cluster: clusterStatus(cluster, createdAt),
+  });
 
   middleware.close = () => {
     closed ??= (async () => {
+      const deadline = Date.now() + CLOSE_BUDGET_MS;
+      const left = (): number => Math.max(0, deadline - Date.now());
       for (const timer of timers) clearInterval(timer);
       const nsp = namespace;
       if (nsp !== undefined) {
         for (const socket of nsp.sockets.values()) socket.disconnect(true);
-        nsp.removeAllListeners();
+        // The adapter goes with the chat (a Redis adapter unsubscribes); a later chat on the same
+        // namespace gets a fresh one.
+        void Promise.resolve(nsp.adapter.close()).catch(() => undefined);
       }
-      if (ownedIo !== undefined) {
-        for (const ownedNamespace of ownedIo._nsps.values()) void ownedNamespace.adapter.close();
-        ownedIo.engine.close();
-        detach?.();
-      } else if (nsp !== undefined && resolved.io !== undefined) {
-        // Socket.IO has no public way to drop a namespace; without this a later chat on the
-        // host's server could not register the same name again.
-        resolved.io._nsps.delete(resolved.namespace);
-      }
+      release?.();
       chatContext?.broadcaster.close();
-      await presence.close();
-      await cluster?.close();
+      // Each dependency gets what is left of the budget: a hanging one cannot hold close() up.
+      await settleWithin(presence.close(), left());
+      await settleWithin(cluster?.close(), left());
       rooms.clear();
-      await ready.catch(() => undefined);
-      if (ownsStore) await store.close();
+      await store.close(left());
     })();
     return closed;
   };
 
-  if (resolved.io !== undefined) bindNamespace(resolved.io as ChatServer);
-  else if (resolved.server !== undefined) middleware.attach(resolved.server);
+  try {
+    if (resolved.io !== undefined) bind(resolved.io as ChatServer, undefined);
+    else if (resolved.server !== undefined) middleware.attach(resolved.server);
+  } catch (error) {
+    // Refused at creation (a duplicate namespace): what was started for it is stopped.
+    void middleware.close();
+    throw error;
+  }
   return middleware;
 }

@@ -12,6 +12,8 @@ export type { PgPoolLike, PgPoolClientLike, PgQueryResult } from '../options/pg-
 export interface PgPoolConfig {
   connectionString: string;
   connectionTimeoutMillis: number;
+  /** Makes each connection's socket (pg calls it with the connection's settings). */
+  stream?: () => import('node:net').Socket;
 }
 
 /** The part of the `pg` module the store uses. */

@@ -1,4 +1,6 @@
 /** The message store for several processes behind a load balancer: one PostgreSQL table. */
+import { Socket } from 'node:net';
+import { settleWithin } from '../chat/deadline';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
@@ -56,6 +58,9 @@ interface PendingAppend {
   reject(error: unknown): void;
 }
 
+/** How long close() lets requests under way finish before cutting the store's own connections. */
+const CLOSE_GRACE_MS = 3_000;
+
 /** At most this many appends share one INSERT; bounds how long the table's lock is held. */
 const MAX_BATCH = 100;
 
@@ -82,10 +87,13 @@ export class PostgresStore implements MessageStore {
   private readonly names: PostgresNames;
   private readonly pool: PgPoolLike;
   private readonly ownsPool: boolean;
-  private readonly server: string;
+  /** `host:port/database` of the server, without credentials, for log lines. */
+  readonly server: string;
   private readonly retention: Retention;
   private readonly outage: OutageLog;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The sockets of the store's own pool. */
+  private readonly sockets = new Set<Socket>();
   private queries: Queries | undefined;
   private readonly queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
@@ -130,7 +138,14 @@ export class PostgresStore implements MessageStore {
       }
       // pg waits forever for a connection by default; a blackholed server would hang every request.
       const { Pool } = loadPg();
-      this.pool = new Pool({ connectionString, connectionTimeoutMillis: 10_000 });
+      // Each connection's socket is made here, so that close() can cut one that hangs.
+      const stream = (): Socket => {
+        const socket = new Socket();
+        this.sockets.add(socket);
+        socket.once('close', () => this.sockets.delete(socket));
+        return socket;
+      };
+      this.pool = new Pool({ connectionString, connectionTimeoutMillis: 10_000, stream });
       this.ownsPool = true;
       this.server = describeServer(connectionString, {});
     }
@@ -209,17 +224,30 @@ export class PostgresStore implements MessageStore {
     return (result.rowCount ?? 0) > 0;
   }
 
-  /** Lets requests under way finish, then ends the pool if the store created it. */
+  /**
+   * Lets requests under way finish (for up to 3 s), then ends the pool if the store created it.
+   * Settles within about 4 s even when the server accepts connections and never answers.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     // Appends already accepted are committed and answered before the pool goes.
-    while (this.opening || this.flushing || this.pruning || this.inFlight.size > 0) {
-      await Promise.allSettled([this.opening, this.flushing, this.pruning, ...this.inFlight]);
-    }
+    const drained = (async () => {
+      while (this.opening || this.flushing || this.pruning || this.inFlight.size > 0) {
+        await Promise.allSettled([this.opening, this.flushing, this.pruning, ...this.inFlight]);
+      }
+    })();
+    const settled = await settleWithin(drained, CLOSE_GRACE_MS);
     this.queries = undefined;
-    if (this.ownsPool) await this.pool.end();
-    this.pool.off('error', this.onPoolError);
+    if (!this.ownsPool) {
+      this.pool.off('error', this.onPoolError);
+      return;
+    }
+    // A hanging server keeps connections half-open: cut them, or the process could not exit.
+    if (!settled) for (const socket of this.sockets) socket.destroy();
+    await settleWithin(this.pool.end(), CLOSE_GRACE_MS / 3);
+    for (const socket of this.sockets) socket.destroy();
+    // The error listener stays on the store's own pool: a connection cut above may still report.
   }
 
   private async migrate(): Promise<void> {
@@ -370,7 +398,7 @@ export class PostgresStore implements MessageStore {
     const { cause } = describeCause(error);
     const where = `table ${this.table} on ${this.server}`;
     if (isConnectionFailure(error)) {
-      this.outage.failed('open', error);
+      // Not logged here: whoever retries open() (the chat's store supervisor) logs the outage once.
       const unavailable = new ChatError(
         'STORE_UNAVAILABLE',
         `Chatterbox could not reach PostgreSQL for its message ${where}: ${cause}. Is the server running and reachable? Calling open() again retries.`,

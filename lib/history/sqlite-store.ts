@@ -29,6 +29,9 @@ export interface SqliteStoreOptions extends RetentionOptions {
   logger?: ChatLogger;
 }
 
+/** How long opening waits for another connection's lock before failing (and being retried). */
+const OPEN_BUSY_TIMEOUT_MS = 100;
+
 const OPTION_NAMES = ['file', 'maxMessages', 'maxAgeDays', 'busyTimeoutMs', 'logger'] as const;
 
 interface Row {
@@ -101,7 +104,9 @@ export class SqliteStore implements MessageStore {
     let db: Database.Database | undefined;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      db = new Database(this.file, { timeout: this.busyTimeoutMs });
+      // A short wait while opening: better-sqlite3 waits synchronously, and a file locked by
+      // another process is retried later by the chat rather than blocking the event loop now.
+      db = new Database(this.file, { timeout: Math.min(this.busyTimeoutMs, OPEN_BUSY_TIMEOUT_MS) });
       // Reading every page once at start turns a damaged file into an error the developer sees
       // now, rather than STORE_UNAVAILABLE for whichever room touches the damaged page later;
       // checked before the journal mode is set, so that a damaged file is not written to at all.
@@ -117,6 +122,7 @@ export class SqliteStore implements MessageStore {
       const migrated = migrateSqlite(db);
       if (migrated.from !== migrated.to) debug('sqlite schema %d -> %d (%s)', migrated.from, migrated.to, this.file);
       this.statements = prepareStatements(db);
+      db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
       this.db = db;
     } catch (error) {
       db?.close();

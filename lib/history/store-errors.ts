@@ -59,7 +59,7 @@ export class OutageLog {
   failed(operation: string, error: unknown): ChatError {
     if (!this.failing) {
       this.failing = true;
-      this.logger.error(`${this.backend} is unavailable; chat requests get STORE_UNAVAILABLE until it recovers`, {
+      this.logger.warn(`${this.backend} is unavailable; chat requests get STORE_UNAVAILABLE until it recovers`, {
         ...this.context,
         operation,
         ...describeCause(error),
@@ -72,6 +72,8 @@ export class OutageLog {
   succeeded(): void {
     if (!this.failing) return;
     this.failing = false;
-    this.logger.warn(`${this.backend} is available again`, this.context);
+    // `info` is optional on a ChatLogger: a logger without it gets the line as a warning.
+    if (this.logger.info) this.logger.info(`${this.backend} is available again`, this.context);
+    else this.logger.warn(`${this.backend} is available again`, this.context);
   }
 }

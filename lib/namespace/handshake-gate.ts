@@ -21,7 +21,8 @@ const RESERVATION = Symbol('chatterbox:address');
 // A handshake allowed but never completed (a failed upgrade) gives its slot back after this.
 const RESERVATION_TIMEOUT_MS = 30_000;
 
-type ReservedRequest = IncomingMessage & { [RESERVATION]?: { address: string; timer: NodeJS.Timeout } };
+// `limits` travels with the slot: chats sharing an engine each track its connections.
+type ReservedRequest = IncomingMessage & { [RESERVATION]?: { address: string; timer: NodeJS.Timeout; limits: Limits } };
 
 /** The `allowRequest` of the Socket.IO server Chatterbox creates. */
 export function createAllowRequest(
@@ -43,7 +44,7 @@ export function createAllowRequest(
       state.connections.release(address);
     }, RESERVATION_TIMEOUT_MS);
     timer.unref();
-    (req as ReservedRequest)[RESERVATION] = { address, timer };
+    (req as ReservedRequest)[RESERVATION] = { address, timer, limits: state };
     callback(null, true);
   };
 }
@@ -78,12 +79,12 @@ export function refuseSessionRequest(req: IncomingMessage, opened: SessionOrigin
 }
 
 /**
- * Gives each engine connection's slot back when it closes, and holds every later request of a
+ * Gives each engine connection's slot back (to the chat whose limits took it) when it closes, and holds every later request of a
  * session (a polling request, the WebSocket upgrade) to where its handshake came from: Engine.IO
  * runs `allowRequest` on the handshake only, so without this a request carrying someone else's
  * `sid` would take their session over. Engine middleware (`engine.use`) runs on every request.
  */
-export function trackEngineConnections(engine: ChatServer['engine'], state: Limits, options?: ResolvedOptions): () => void {
+export function trackEngineConnections(engine: ChatServer['engine'], _state: Limits, options?: ResolvedOptions): () => void {
   const sessions = new Map<string, SessionOrigin>();
   let tracking = true;
   const onConnection = (socket: EngineSocket): void => {
@@ -97,7 +98,7 @@ export function trackEngineConnections(engine: ChatServer['engine'], state: Limi
     if (reservation === undefined) return;
     delete req[RESERVATION];
     clearTimeout(reservation.timer);
-    socket.once('close', () => state.connections.release(reservation.address));
+    socket.once('close', () => reservation.limits.connections.release(reservation.address));
   };
   engine.on('connection', onConnection);
   if (options !== undefined) {

@@ -28,8 +28,8 @@ const opened: { close(): Promise<void> }[] = [];
 export const NO_LIMITS = { messageRate: false, eventRate: false, loginRate: false, maxConnectionsPerAddress: 0 } as const;
 
 /** A quiet logger that records what it was told, for assertions. */
-export function recordingLogger(): { warn: jest.Mock; error: jest.Mock } {
-  return { warn: jest.fn(), error: jest.fn() };
+export function recordingLogger(): { info: jest.Mock; warn: jest.Mock; error: jest.Mock } {
+  return { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 }
 
 /** Starts a host app on port 0 with the chat mounted at `/chat` (history in memory unless set). */

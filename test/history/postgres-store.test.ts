@@ -23,8 +23,8 @@ function freshTable(): string {
   return `chatterbox_test_${RUN}_${tableCount}`;
 }
 
-function recordingLogger(): ChatLogger & { warn: jest.Mock; error: jest.Mock } {
-  return { warn: jest.fn(), error: jest.fn() };
+function recordingLogger(): ChatLogger & { info: jest.Mock; warn: jest.Mock; error: jest.Mock } {
+  return { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 }
 
 function draft(m: string, overrides: Partial<NewMessage> = {}): NewMessage {
@@ -222,7 +222,7 @@ describeWithService('postgres', 'PostgresStore', () => {
       );
     });
 
-    it('rejects an unreachable server with STORE_UNAVAILABLE naming it, logs once, and retries on the next open()', async () => {
+    it('rejects an unreachable server with STORE_UNAVAILABLE naming it, and retries on the next open() (the caller logs)', async () => {
       const logger = recordingLogger();
       const store = new PostgresStore({ connectionString: urlVia('127.0.0.1', 1), logger, table: freshTable() });
       stores.push(store);
@@ -239,8 +239,8 @@ describeWithService('postgres', 'PostgresStore', () => {
           ),
         );
       }
-      expect(logger.error).toHaveBeenCalledTimes(1);
-      expect(logger.error.mock.calls[0]?.[1]).toMatchObject({ operation: 'open', code: 'ECONNREFUSED', server: `127.0.0.1:1${DATABASE_PATH}` });
+      // Whoever retries open() (the chat's store supervisor) logs the outage, once.
+      expect([logger.error.mock.calls, logger.warn.mock.calls]).toEqual([[], []]);
       await expect(store.latest('', 1)).rejects.toThrow('PostgresStore.latest() was called before open() resolved');
     });
   });
@@ -330,12 +330,12 @@ describeWithService('postgres', 'PostgresStore', () => {
         const idleError = new Promise((resolve) => pool.once('error', resolve));
         await admin.query('SELECT pg_terminate_backend($1)', [pid.rows[0]?.pid]);
         await idleError;
-        expect(logger.error).toHaveBeenCalledTimes(1);
-        expect(logger.error.mock.calls[0]?.[1]).toMatchObject({ operation: 'idle connection', code: '57P01' });
+        expect(logger.warn).toHaveBeenCalledTimes(1);
+        expect(logger.warn.mock.calls[0]?.[1]).toMatchObject({ operation: 'idle connection', code: '57P01' });
         // The pool replaces the connection by itself.
         const { message } = await store.append(draft('after the break'));
         expect(await store.latest('', 1)).toStrictEqual([message]);
-        expect(logger.warn).toHaveBeenCalledWith('PostgreSQL message store is available again', expect.any(Object));
+        expect(logger.info).toHaveBeenCalledWith('PostgreSQL message store is available again', expect.any(Object));
       } finally {
         await pool.end();
       }
@@ -358,22 +358,23 @@ describeWithService('postgres', 'PostgresStore', () => {
         }
         await expect(store.latest('', 10)).rejects.toEqual(new ChatError('STORE_UNAVAILABLE'));
         await expect(store.after('', 0, 10)).rejects.toEqual(new ChatError('STORE_UNAVAILABLE'));
-        expect(logger.error).toHaveBeenCalledTimes(1);
-        expect(logger.error.mock.calls[0]?.[0]).toBe(
+        expect(logger.warn).toHaveBeenCalledTimes(1);
+        expect(logger.warn.mock.calls[0]?.[0]).toBe(
           'PostgreSQL message store is unavailable; chat requests get STORE_UNAVAILABLE until it recovers',
         );
-        expect(logger.warn).not.toHaveBeenCalled();
+        expect(logger.info).not.toHaveBeenCalled();
 
         await proxy.start();
         const after = await store.append(draft('after the outage'));
         expect(after.message.id).toBeGreaterThan(before.message.id);
         expect(await store.latest('', 10)).toStrictEqual([before.message, after.message]);
-        expect(logger.warn).toHaveBeenCalledTimes(1);
-        expect(logger.warn).toHaveBeenCalledWith('PostgreSQL message store is available again', {
+        expect(logger.info).toHaveBeenCalledTimes(1);
+        expect(logger.info).toHaveBeenCalledWith('PostgreSQL message store is available again', {
           table: store.table,
           server: `127.0.0.1:${port}${DATABASE_PATH}`,
         });
-        expect(logger.error).toHaveBeenCalledTimes(1);
+        expect(logger.warn).toHaveBeenCalledTimes(1);
+        expect(logger.error).not.toHaveBeenCalled();
         expect(JSON.stringify([logger.error.mock.calls, logger.warn.mock.calls])).not.toContain(secret);
       } finally {
         await proxy.stop();

@@ -32,8 +32,8 @@ function freshFile(name = 'chat'): string {
 }
 
 /** A logger that records what it was given. */
-function recordingLogger(): ChatLogger & { warn: jest.Mock; error: jest.Mock } {
-  return { warn: jest.fn(), error: jest.fn() };
+function recordingLogger(): ChatLogger & { info: jest.Mock; warn: jest.Mock; error: jest.Mock } {
+  return { info: jest.fn(), warn: jest.fn(), error: jest.fn() };
 }
 
 function draft(m: string, overrides: Partial<NewMessage> = {}): NewMessage {
@@ -339,7 +339,7 @@ describe('SqliteStore', () => {
   });
 
   describe('when the database fails', () => {
-    it('rejects with STORE_UNAVAILABLE while another process holds the write lock, logging once', async () => {
+    it('rejects with STORE_UNAVAILABLE while another process holds the write lock, warning once and telling when it is back', async () => {
       const file = freshFile();
       const logger = recordingLogger();
       const store = await openStore({ file, logger, busyTimeoutMs: 50 });
@@ -351,8 +351,8 @@ describe('SqliteStore', () => {
         await expect(store.append(draft(secret, { cid: 'c1', authorKey: 'alice' }))).rejects.toBeInstanceOf(ChatError);
         // Readers are not blocked by a writer in WAL mode.
         await expect(store.latest('', 10)).resolves.toEqual([]);
-        expect(logger.error).toHaveBeenCalledTimes(1);
-        expect(logger.error).toHaveBeenCalledWith(
+        expect(logger.warn).toHaveBeenCalledTimes(1);
+        expect(logger.warn).toHaveBeenCalledWith(
           'SQLite message store is unavailable; chat requests get STORE_UNAVAILABLE until it recovers',
           { file, operation: 'append', code: 'SQLITE_BUSY', cause: 'database is locked' },
         );
@@ -363,9 +363,10 @@ describe('SqliteStore', () => {
       }
       const { message } = await store.append(draft('after the lock'));
       expect(await store.latest('', 10)).toStrictEqual([message]);
+      expect(logger.info).toHaveBeenCalledTimes(1);
+      expect(logger.info).toHaveBeenCalledWith('SQLite message store is available again', { file });
       expect(logger.warn).toHaveBeenCalledTimes(1);
-      expect(logger.warn).toHaveBeenCalledWith('SQLite message store is available again', { file });
-      expect(logger.error).toHaveBeenCalledTimes(1);
+      expect(logger.error).not.toHaveBeenCalled();
     });
 
     it('refuses text no SQL store can keep exactly with a TypeError, and stores nothing', async () => {

@@ -62,12 +62,13 @@ describe('the io option', () => {
       expect(await hostPing(url)).toBe('pong');
     });
 
-    it('refuses a chat namespace that already has connection handlers', async () => {
+    it('refuses a second chat on the same namespace with CHATTERBOX_DUPLICATE_NAMESPACE', async () => {
       const { io } = await hostWithIo();
       expect(() => createChatMiddleware({ io, history: { memory: true }, logger: recordingLogger() })).toThrow(
         expect.objectContaining({
+          name: 'TypeError',
           code: 'CHATTERBOX_DUPLICATE_NAMESPACE',
-          message: expect.stringContaining('the namespace "/chat" already has connection handlers') as string,
+          message: expect.stringContaining('the namespace "/chat" is already taken') as string,
         }) as Error,
       );
     });
