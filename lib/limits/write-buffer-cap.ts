@@ -4,13 +4,10 @@
  * the bytes waiting for one client and disconnects it beyond the cap.
  */
 import type { ChatSocket } from '../chat/socket-types';
+import { transportBufferedBytes, transportTerminator } from './transport-buffer';
 
 interface OutgoingPacket {
   data?: unknown;
-}
-
-interface BufferedTransport {
-  socket?: { bufferedAmount?: number; terminate?: () => void };
 }
 
 function packetBytes(packet: OutgoingPacket): number {
@@ -24,16 +21,15 @@ function packetBytes(packet: OutgoingPacket): number {
 export function capWriteBuffer(socket: ChatSocket, maxBytes: number, onDrop: () => void): () => void {
   const conn = socket.conn;
   let queued = 0;
-  const transportBytes = (): number => (conn.transport as unknown as BufferedTransport).socket?.bufferedAmount ?? 0;
   const onPacket = (packet: OutgoingPacket): void => {
     queued += packetBytes(packet);
-    if (queued <= maxBytes && queued + transportBytes() <= maxBytes) return;
+    if (queued <= maxBytes && queued + transportBufferedBytes(conn) <= maxBytes) return;
     stop();
     onDrop();
-    const ws = (conn.transport as unknown as BufferedTransport).socket;
     // Discard what is queued rather than wait for a drain that will never come.
+    const terminate = transportTerminator(conn);
     conn.close(true);
-    ws?.terminate?.();
+    terminate();
   };
   // Once flushed, packets are the transport's: its own buffer is read at the next packet.
   const onFlush = (): void => {
