@@ -429,6 +429,12 @@ function recordStorm(target, clients, result, before, after, timeoutMs) {
   record(row('presenceBytes'), target.key, presence.reduce((sum, k) => sum + k.bytes, 0) / 1e6);
   record(row('srvCpu'), target.key, result.serverCpuMs ? result.serverCpuMs.user + result.serverCpuMs.system : null);
   record(row('genCpu'), target.key, result.generatorCpuMs ? result.generatorCpuMs.user + result.generatorCpuMs.system : null);
+  if (result.unexpectedCloses > 0) {
+    // The server dropped clients (a full send buffer, a missed heartbeat while the generator was
+    // busy): what is left is not N idle logged-in connections, so no memory figure.
+    notes.push(`${target.label}: join storm of ${clients}: ${result.unexpectedCloses} connections closed by the server after logging in: no memory figure`);
+    return;
+  }
   if (before && after) {
     record(`mem.storm.${clients}.heap`, target.key, (after.heapUsed - before.heapUsed) / clients / 1024);
     record(`mem.storm.${clients}.rss`, target.key, (after.rss - before.rss) / clients / 1024);

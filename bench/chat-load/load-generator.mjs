@@ -202,7 +202,7 @@ export class FanoutRun {
     for (let first = list.length; first < count; first += concurrency) {
       const target = this.readyCount + Math.min(concurrency, count - first);
       for (let i = first; i < Math.min(count, first + concurrency); i++) {
-        const client = new WireClient(this.cmd.port, auth(i), this, i);
+        const client = new WireClient(this.cmd.port, auth(i), this, i, this.cmd.handshakeTimeoutMs ? { handshakeTimeout: this.cmd.handshakeTimeoutMs } : undefined);
         client.role = role;
         list.push(client);
       }
@@ -460,12 +460,15 @@ async function storm(cmd) {
   const t0 = now();
   // All at once (a storm), or in waves of `concurrency` each waited for (a calm arrival).
   const wave = cmd.concurrency > 0 ? cmd.concurrency : cmd.clients;
+  // A busy server upgrades late: the WebSocket handshake may take as long as the whole storm
+  // (ws's own 30 s would turn a slow storm into failed clients instead of a long time).
+  const wsOptions = { handshakeTimeout: cmd.timeoutMs };
   let allReady = true;
   let createdMs = 0;
   for (let first = 0; first < cmd.clients && allReady; first += wave) {
     const last = Math.min(cmd.clients, first + wave);
     for (let i = first; i < last; i++) {
-      heldClients.push(new WireClient(cmd.port, { nick: `j${tag}x${i}`, ...batch }, run, i));
+      heldClients.push(new WireClient(cmd.port, { nick: `j${tag}x${i}`, ...batch }, run, i, wsOptions));
     }
     createdMs = now() - t0;
     const remaining = Math.max(0, t0 + cmd.timeoutMs - now());

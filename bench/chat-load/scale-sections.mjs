@@ -103,6 +103,7 @@ export async function runStorms(ctx) {
         ctx.log(
           `[${rep + 1}/${ctx.reps}] ${target.label.padEnd(24)} join storm ${String(clients).padStart(5)}: ` +
             (result.timedOut ? `TIMED OUT with ${result.ready} acked` : `all acked in ${short(result.allReadyMs)} ms`) +
+            (result.failed || result.unexpectedCloses ? ` (${result.failed} failed, ${result.unexpectedCloses} closed by the server)` : '') +
             `, ${short(result.frames)} frames ${short(result.bytes / 1e6)} MB, server CPU ${short(result.serverCpuMs ? result.serverCpuMs.user + result.serverCpuMs.system : null)} ms; ` +
             `RSS +${short(perConnectionKb(before, after, 'rss', clients))} KB/conn heap +${short(perConnectionKb(before, after, 'heapUsed', clients))} KB/conn`,
         );
@@ -133,7 +134,9 @@ export async function runMemory(ctx, stormRan) {
           if (result.timedOut) markTimedOut(target, clients);
           ctx.raw.push({ rep, target: target.key, scenario: `memory-${kind}`, clients, result, memory: { before, after } });
           if (kind === 'storm') ctx.recordStorm(target, clients, result, before, after, scale.memoryTimeoutMs);
-          else if (!result.timedOut && result.failed === 0) {
+          else if (result.unexpectedCloses > 0) {
+            ctx.notes.push(`${target.label}: calm arrival of ${clients}: ${result.unexpectedCloses} connections closed by the server: no memory figure`);
+          } else if (!result.timedOut && result.failed === 0) {
             ctx.record(`mem.fresh.${clients}.heap`, target.key, perConnectionKb(before, after, 'heapUsed', clients));
             ctx.record(`mem.fresh.${clients}.rss`, target.key, perConnectionKb(before, after, 'rss', clients));
             ctx.record(`mem.base.rss`, target.key, before.rss / 2 ** 20);
@@ -146,6 +149,7 @@ export async function runMemory(ctx, stormRan) {
           ctx.log(
             `[${rep + 1}/${scale.memoryReps}] ${target.label.padEnd(24)} memory ${kind.padEnd(5)} ${String(clients).padStart(5)}: ` +
               `${result.timedOut ? `TIMED OUT with ${result.ready} logged in; ` : `all in ${short(result.allReadyMs)} ms; `}` +
+              (result.failed || result.unexpectedCloses ? `${result.failed} failed, ${result.unexpectedCloses} closed by the server; ` : '') +
               `RSS +${short(perConnectionKb(before, after, 'rss', clients))} KB/conn heap +${short(perConnectionKb(before, after, 'heapUsed', clients))} KB/conn`,
           );
         }
@@ -183,6 +187,7 @@ export async function runBigRoom(ctx) {
             connectConcurrency: scale.memoryWave,
             connectTimeoutMs: 60_000,
             openDeadline: Date.now() + scale.bigRoomConnectTimeoutMs,
+            handshakeTimeoutMs: scale.bigRoomConnectTimeoutMs,
             settleMs: 30_000,
             messages: scale.bigRoomMessages,
             messageTimeoutMs: 10_000,
@@ -198,6 +203,7 @@ export async function runBigRoom(ctx) {
           const allMs = result.perMessage.map((m) => m.allMs);
           const missed = result.perMessage.filter((m) => m.allMs === null).length;
           if (missed > 0) ctx.notes.push(`${target.label}: room of ${n}: ${missed} of ${result.perMessage.length} messages did not reach every reader within 10 s`);
+          if (result.unexpectedCloses > 0) ctx.notes.push(`${target.label}: room of ${n}: ${result.unexpectedCloses} connections closed by the server`);
           if (!result.settled) ctx.notes.push(`${target.label}: room of ${n}: the server was still busy 30 s after the last login`);
           const row = (name) => `big.${name}`;
           ctx.record(row('connect'), target.key, result.connectMs / 1000);
