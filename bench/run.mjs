@@ -14,6 +14,7 @@
  * Build first: `npm run build:lib` (the Chatterbox server imports dist/).
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -273,18 +274,35 @@ async function stopServer(server) {
   await killChild(server.child);
 }
 
+/**
+ * GETs a benchmark endpoint of a server as JSON. node:http rather than fetch: fetch gives up
+ * connecting after 10 s, and a server still sending a storm's presence can take longer than
+ * that to accept; here only `timeoutMs` of silence counts.
+ */
+function benchGet(server, pathname, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port: server.port, path: pathname, timeout: timeoutMs, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => {
+        if (response.statusCode !== 200) reject(new Error(`${pathname} answered ${response.statusCode}`));
+        else resolve(JSON.parse(body));
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`${pathname} did not answer within ${timeoutMs / 1000} s`)));
+    request.on('error', reject);
+  });
+}
+
 /** Reads a server's memory after a full GC. */
-async function serverMemory(server) {
-  const response = await fetch(`http://127.0.0.1:${server.port}/__bench/memory`);
-  if (!response.ok) throw new Error(`memory endpoint answered ${response.status}`);
-  return response.json();
+function serverMemory(server) {
+  return benchGet(server, '/__bench/memory');
 }
 
 /** Reads a server's own process.cpuUsage() (microseconds) and uptime (ms). */
-async function serverCpu(server) {
-  const response = await fetch(`http://127.0.0.1:${server.port}/__bench/cpu`);
-  if (!response.ok) throw new Error(`cpu endpoint answered ${response.status}`);
-  return response.json();
+function serverCpu(server) {
+  return benchGet(server, '/__bench/cpu');
 }
 
 /** Starts the generator child; `request(command)` resolves with its answer. */

@@ -69,7 +69,7 @@ async function onFreshServer(ctx, target, what, body) {
  */
 async function loginAndWeigh(ctx, target, clients, concurrency, timeoutMs) {
   const what = `${concurrency > 0 ? 'calm arrival' : 'join storm'} of ${clients}`;
-  return onFreshServer(ctx, target, what, async (server) => {
+  const run = await onFreshServer(ctx, target, what, async (server) => {
     const before = await ctx.serverMemory(server);
     const result = await ctx.generator.request({
       type: 'storm',
@@ -85,6 +85,9 @@ async function loginAndWeigh(ctx, target, clients, concurrency, timeoutMs) {
     const after = await ctx.serverMemory(server);
     return { result, before, after };
   });
+  // A failed run at this size (the server did not even answer) says as much as a timeout.
+  if (run === null) markTimedOut(target, clients);
+  return run;
 }
 
 /** Join storms: every size, every target, `ctx.reps` times, alternating the targets. */
