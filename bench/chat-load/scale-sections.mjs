@@ -10,8 +10,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { short } from './report.mjs';
 
-/** KB per connection between two memoryUsage() readings. */
-const perConnectionKb = (before, after, field, n) => (after[field] - before[field]) / n / 1024;
+/** KB per connection between two memoryUsage() readings; null when one is missing. */
+const perConnectionKb = (before, after, field, n) => (before && after ? (after[field] - before[field]) / n / 1024 : null);
 
 /** Nearest-rank quantile of a few numbers (here: one value per message), null if none. */
 function quantile(values, q) {
@@ -82,7 +82,11 @@ async function loginAndWeigh(ctx, target, clients, concurrency, timeoutMs) {
       quietMs: 300,
       timeoutMs,
     });
-    const after = await ctx.serverMemory(server);
+    // A server still busy with a storm may not answer at all: keep the storm's figures anyway.
+    const after = await ctx.serverMemory(server).catch((error) => {
+      ctx.notes.push(`${target.label}: ${what}: no memory reading after it (${error.message})`);
+      return null;
+    });
     return { result, before, after };
   });
   // A failed run at this size (the server did not even answer) says as much as a timeout.
@@ -137,7 +141,9 @@ export async function runMemory(ctx, stormRan) {
           if (result.timedOut) markTimedOut(target, clients);
           ctx.raw.push({ rep, target: target.key, scenario: `memory-${kind}`, clients, result, memory: { before, after } });
           if (kind === 'storm') ctx.recordStorm(target, clients, result, before, after, scale.memoryTimeoutMs);
-          else if (result.unexpectedCloses > 0) {
+          else if (after === null) {
+            // Noted by loginAndWeigh.
+          } else if (result.unexpectedCloses > 0) {
             ctx.notes.push(`${target.label}: calm arrival of ${clients}: ${result.unexpectedCloses} connections closed by the server: no memory figure`);
           } else if (!result.timedOut && result.failed === 0) {
             ctx.record(`mem.fresh.${clients}.heap`, target.key, perConnectionKb(before, after, 'heapUsed', clients));
