@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 /**
- * The chat benchmark (issue #7): Chatterbox against a plain Socket.IO broadcast server (the floor
- * of what Socket.IO costs) and a raw `ws` broadcast server (the limit of Node here), each in its
- * own process on core 0, loaded by bare `ws` clients from a generator process on core 1.
+ * The chat benchmark (issues #7 and #15): Chatterbox against a server that behaves like
+ * Socket.IO's own chat example (presence announced to everyone), a plain Socket.IO broadcast
+ * server (the floor of what Socket.IO costs) and a raw `ws` broadcast server (the limit of Node
+ * here), each in its own process on core 0, loaded by bare `ws` clients from a generator process
+ * on core 1. Sections: `fanout` (fan-out and saturation), `storm` (join storms), `memory` (per
+ * idle logged-in connection) and `fanout10k` (one room of 10,000 connections).
  *
  *   node bench/run.mjs [--quick | --full] [--reps 3] [--json results.json]
+ *                      [--only fanout,storm,memory,fanout10k,<target keys>]
  *                      [--chat-options '{"rateLimit":false}'] [--readers-log-in] [--verbose]
  *
  * Build first: `npm run build:lib` (the Chatterbox server imports dist/).
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -17,12 +22,14 @@ import { parseArgs } from 'node:util';
 import { killAllChildren, killChild, pinSelf, probeEnvironment, spawnNode } from './chat-load/children.mjs';
 import { coreTicks, coreUse } from './chat-load/proc-cpu.mjs';
 import { renderTable, short } from './chat-load/report.mjs';
+import { runBigRoom, runMemory, runStorms, scaleRows } from './chat-load/scale-sections.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST_ENTRY = path.join(here, '..', 'dist', 'index.js');
 const GENERATOR_SCRIPT = path.join(here, 'chat-load', 'load-generator.mjs');
 const SERVER_SCRIPTS = {
   chatterbox: path.join(here, 'chat-load', 'servers', 'chatterbox.mjs'),
+  sioChat: path.join(here, 'chat-load', 'servers', 'socketio-chat-example.mjs'),
   socketio: path.join(here, 'chat-load', 'servers', 'socketio-floor.mjs'),
   ws: path.join(here, 'chat-load', 'servers', 'raw-ws.mjs'),
 };
@@ -42,8 +49,22 @@ const MODES = {
     windowMs: 800,
     drainMs: 800,
     saturation: { readers: 1000, startRate: 25, minRate: 5, factor: 2, stepMs: 500, drainMs: 500, p99LimitMs: 500, minKeptUp: 0.8, maxSteps: 5, refine: true },
-    stormSizes: [300],
-    stormTimeoutMs: 20_000,
+    scale: {
+      budgetMs: 200_000,
+      msgBytes: 64,
+      stormSizes: [200, 500],
+      stormTimeoutMs: 20_000,
+      memorySizes: [200, 1000],
+      memoryReps: 1,
+      memoryWave: 100,
+      memoryTimeoutMs: 30_000,
+      bigRoom: 1000,
+      bigRoomReps: 1,
+      bigRoomMessages: 5,
+      bigRoomGapMs: 200,
+      bigRoomConnectTimeoutMs: 30_000,
+      idleCpuMs: 3000,
+    },
   },
   full: {
     budgetMs: 570_000,
@@ -57,18 +78,39 @@ const MODES = {
     windowMs: 2000,
     drainMs: 1500,
     saturation: { readers: 1000, startRate: 25, minRate: 5, factor: 1.5, stepMs: 1500, drainMs: 1000, p99LimitMs: 500, minKeptUp: 0.8, maxSteps: 9, refine: true },
-    stormSizes: [1000],
-    stormTimeoutMs: 60_000,
+    scale: {
+      budgetMs: 1_320_000,
+      msgBytes: 64,
+      stormSizes: [1000, 5000],
+      // A quadratic presence at 5,000 takes minutes: past this the storm is recorded as "timed out".
+      stormTimeoutMs: 75_000,
+      memorySizes: [1000, 10000],
+      memoryReps: 1,
+      memoryWave: 250,
+      memoryTimeoutMs: 120_000,
+      bigRoom: 10000,
+      bigRoomReps: 1,
+      bigRoomMessages: 10,
+      bigRoomGapMs: 500,
+      bigRoomConnectTimeoutMs: 150_000,
+      idleCpuMs: 10_000,
+    },
   },
 };
 
-/** Who is measured; the two Chatterbox rows share one server and differ only in the clients' `batch` flag. */
+/**
+ * Who is measured; the two Chatterbox rows share one server and differ only in the clients' `batch`
+ * flag. `readyOn`: when a client counts as logged in (see load-generator.mjs). The chat example
+ * is left out of `fanout` unless named in --only: that section predates it and its budget is full.
+ */
 const TARGETS = [
   { key: 'chatterbox', label: 'Chatterbox', server: 'chatterbox', batch: false, readyOn: 'session' },
   { key: 'chatterbox-batch', label: 'Chatterbox batch:true', server: 'chatterbox', batch: true, readyOn: 'session' },
+  { key: 'sio-chat', label: 'Socket.IO chat example', server: 'sioChat', batch: false, readyOn: 'login', inFanout: false },
   { key: 'socketio', label: 'Socket.IO floor', server: 'socketio', batch: false, readyOn: 'connect' },
   { key: 'ws', label: 'raw ws', server: 'ws', batch: false, readyOn: 'connect' },
 ];
+const SECTIONS = ['fanout', 'storm', 'memory', 'fanout10k'];
 const FLOOR = 'socketio';
 const LIMIT = 'ws';
 
@@ -84,6 +126,7 @@ const { values: flags } = parseArgs({
     'chat-options': { type: 'string' },
     'readers-log-in': { type: 'boolean' },
     only: { type: 'string' },
+    'memory-reps': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -92,7 +135,8 @@ if (flags.help) {
   process.stdout.write(
     'usage: node bench/run.mjs [--quick (default) | --full] [--reps N] [--json FILE]\n' +
       "                          [--chat-options '<JSON merged into createChatMiddleware options>']\n" +
-      '                          [--readers-log-in] [--only chatterbox,chatterbox-batch,socketio,ws] [--verbose]\n',
+      '                          [--readers-log-in] [--verbose] [--memory-reps N]\n' +
+      `                          [--only <sections and/or targets>: ${[...SECTIONS, ...TARGETS.map((t) => t.key)].join(',')}]\n`,
   );
   process.exit(0);
 }
@@ -109,8 +153,18 @@ try {
 } catch {
   fail(`--chat-options must be JSON; got ${chatOptions}`);
 }
-const targets = flags.only === undefined ? TARGETS : TARGETS.filter((t) => flags.only.split(',').includes(t.key));
-if (targets.length === 0) fail(`--only takes a comma-separated list of ${TARGETS.map((t) => t.key).join(', ')}; got ${flags.only}`);
+// --only names sections, targets or both: `--only storm,memory,fanout10k` runs only the new sections.
+const onlyWords = flags.only === undefined ? [] : flags.only.split(',').map((w) => w.trim()).filter(Boolean);
+const unknownWords = onlyWords.filter((w) => !SECTIONS.includes(w) && !TARGETS.some((t) => t.key === w));
+if (unknownWords.length > 0) fail(`--only takes a comma-separated list of ${[...SECTIONS, ...TARGETS.map((t) => t.key)].join(', ')}; got ${unknownWords.join(', ')}`);
+const sections = new Set(onlyWords.some((w) => SECTIONS.includes(w)) ? onlyWords.filter((w) => SECTIONS.includes(w)) : SECTIONS);
+const namedTargets = onlyWords.filter((w) => TARGETS.some((t) => t.key === w));
+const targets = namedTargets.length === 0 ? TARGETS : TARGETS.filter((t) => namedTargets.includes(t.key));
+const fanoutTargets = namedTargets.length === 0 ? targets.filter((t) => t.inFanout !== false) : targets;
+if (flags['memory-reps'] !== undefined) {
+  mode.scale = { ...mode.scale, memoryReps: Number(flags['memory-reps']) };
+  if (!Number.isInteger(mode.scale.memoryReps) || mode.scale.memoryReps < 1) fail(`--memory-reps must be a whole number ≥ 1; got ${flags['memory-reps']}`);
+}
 if (!existsSync(DIST_ENTRY)) fail('dist/index.js is missing: run `npm run build:lib` first');
 
 function fail(message) {
@@ -127,7 +181,9 @@ const verbose = (line) => flags.verbose && log(line);
 const env = probeEnvironment();
 const notes = [];
 const startedAt = Date.now();
-const deadline = startedAt + mode.budgetMs;
+/** The whole run's budget: the fan-out sections' and the big-room sections' (each bounded on its own). */
+const totalBudgetMs = (sections.has('fanout') ? mode.budgetMs : 0) + (['storm', 'memory', 'fanout10k'].some((s) => sections.has(s)) ? mode.scale.budgetMs : 0);
+let deadline = startedAt + (sections.has('fanout') ? mode.budgetMs : 0);
 const nofile = Math.min(env.hardNofile, 65536);
 const fdHeadroom = 256;
 if (!env.pinning) {
@@ -138,12 +194,17 @@ if (!env.pinning) {
   );
 }
 if (nofile < 65536) notes.push(`open files limited to ${nofile} (hard limit); children run with ulimit -n ${nofile}`);
-for (const key of ['fanoutSizes', 'stormSizes']) {
-  const fitting = mode[key].filter((n) => n + mode.senders + fdHeadroom <= nofile);
-  if (fitting.length < mode[key].length) {
-    notes.push(`skipped ${key} ${mode[key].filter((n) => !fitting.includes(n)).join(', ')}: more than the open-files limit (${nofile}) allows`);
+mode.scale = { ...mode.scale };
+for (const [holder, key] of [[mode, 'fanoutSizes'], [mode.scale, 'stormSizes'], [mode.scale, 'memorySizes']]) {
+  const fitting = holder[key].filter((n) => n + mode.senders + fdHeadroom <= nofile);
+  if (fitting.length < holder[key].length) {
+    notes.push(`skipped ${key} ${holder[key].filter((n) => !fitting.includes(n)).join(', ')}: more than the open-files limit (${nofile}) allows`);
   }
-  mode[key] = fitting;
+  holder[key] = fitting;
+}
+if (mode.scale.bigRoom + 1 + fdHeadroom > nofile) {
+  notes.push(`skipped the room of ${mode.scale.bigRoom}: more than the open-files limit (${nofile}) allows (raise \`ulimit -Hn\`)`);
+  sections.delete('fanout10k');
 }
 if (mode.saturation.readers + mode.senders + fdHeadroom > nofile) mode.saturation = null;
 if (mode.saturation && !mode.fanoutSizes.includes(mode.saturation.readers)) {
@@ -166,7 +227,7 @@ const hardStop = setTimeout(() => {
   killAllChildren();
   printReport(true);
   process.exit(2);
-}, mode.budgetMs + 10_000);
+}, totalBudgetMs + 180_000);
 hardStop.unref();
 
 if (env.pinning && !pinSelf(GENERATOR_CORE)) notes.push('could not pin the runner itself to the generator core');
@@ -213,11 +274,35 @@ async function stopServer(server) {
   await killChild(server.child);
 }
 
+/**
+ * GETs a benchmark endpoint of a server as JSON. node:http rather than fetch: fetch gives up
+ * connecting after 10 s, and a server still sending a storm's presence can take longer than
+ * that to accept; here only `timeoutMs` of silence counts.
+ */
+function benchGet(server, pathname, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port: server.port, path: pathname, timeout: timeoutMs, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => {
+        if (response.statusCode !== 200) reject(new Error(`${pathname} answered ${response.statusCode}`));
+        else resolve(JSON.parse(body));
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error(`${pathname} did not answer within ${timeoutMs / 1000} s`)));
+    request.on('error', reject);
+  });
+}
+
 /** Reads a server's memory after a full GC. */
-async function serverMemory(server) {
-  const response = await fetch(`http://127.0.0.1:${server.port}/__bench/memory`);
-  if (!response.ok) throw new Error(`memory endpoint answered ${response.status}`);
-  return response.json();
+function serverMemory(server) {
+  return benchGet(server, '/__bench/memory');
+}
+
+/** Reads a server's own process.cpuUsage() (microseconds) and uptime (ms). */
+function serverCpu(server) {
+  return benchGet(server, '/__bench/cpu');
 }
 
 /** Starts the generator child; `request(command)` resolves with its answer. */
@@ -339,15 +424,22 @@ function bottleneck(step) {
   return '';
 }
 
-function recordStorm(target, clients, result, before, after) {
+/** Presence events: Chatterbox's and the Socket.IO chat example's (`login` is the newcomer's own answer). */
+const PRESENCE_KINDS = ['enter', 'users', 'exit', 'user joined', 'user left'];
+
+function recordStorm(target, clients, result, before, after, timeoutMs) {
   const row = (name) => `storm.${clients}.${name}`;
   const kinds = result.kinds;
-  const presence = ['enter', 'users', 'exit'].map((k) => kinds[k] ?? { frames: 0, bytes: 0 });
+  const presence = PRESENCE_KINDS.map((k) => kinds[k] ?? { frames: 0, bytes: 0 });
   if (!result.timedOut && result.failed === 0) {
     record(row('ready'), target.key, result.allReadyMs);
     record(row('quiet'), target.key, result.quietMs);
   } else {
-    notes.push(`${target.label}: join storm of ${clients}: ${result.ready} ready, ${result.failed} failed${result.timedOut ? ', timed out' : ''} ${result.failures.join('; ')}`);
+    notes.push(
+      `${target.label}: join storm of ${clients}: ${result.ready} acked, ${result.failed} failed` +
+        `${result.timedOut ? `, timed out after ${timeoutMs / 1000} s (> ${timeoutMs / 1000} s; no time or memory figure)` : ''} ${result.failures.join('; ')}`,
+    );
+    return;
   }
   record(row('frames'), target.key, result.frames);
   record(row('bytes'), target.key, result.bytes / 1e6);
@@ -355,9 +447,16 @@ function recordStorm(target, clients, result, before, after) {
   record(row('presenceBytes'), target.key, presence.reduce((sum, k) => sum + k.bytes, 0) / 1e6);
   record(row('srvCpu'), target.key, result.serverCpuMs ? result.serverCpuMs.user + result.serverCpuMs.system : null);
   record(row('genCpu'), target.key, result.generatorCpuMs ? result.generatorCpuMs.user + result.generatorCpuMs.system : null);
+  if (result.unexpectedCloses > 0) {
+    // The server dropped clients (a full send buffer, a missed heartbeat while the generator was
+    // busy): what is left is not N idle logged-in connections, so no memory figure.
+    notes.push(`${target.label}: join storm of ${clients}: ${result.unexpectedCloses} connections closed by the server after logging in: no memory figure`);
+    return;
+  }
   if (before && after) {
-    record(`mem.${clients}.heap`, target.key, (after.heapUsed - before.heapUsed) / clients / 1024);
-    record(`mem.${clients}.rss`, target.key, (after.rss - before.rss) / clients / 1024);
+    record(`mem.storm.${clients}.heap`, target.key, (after.heapUsed - before.heapUsed) / clients / 1024);
+    record(`mem.storm.${clients}.rss`, target.key, (after.rss - before.rss) / clients / 1024);
+    record('mem.base.rss', target.key, before.rss / 2 ** 20);
   }
 }
 
@@ -393,23 +492,7 @@ function tableRows() {
       { section, key: 'sat.gen', label: '… generator CPU %' },
     );
   }
-  for (const n of mode.stormSizes) {
-    const section = `Join storm, ${n} clients connect and log in at once`;
-    rows.push(
-      { section, key: `storm.${n}.ready`, label: 'until all acked (session / connect) ms' },
-      { section, key: `storm.${n}.frames`, label: 'frames received, all clients' },
-      { section, key: `storm.${n}.bytes`, label: 'MB received, all clients' },
-      { section, key: `storm.${n}.presenceFrames`, label: 'presence frames (enter/users/exit)', ratio: false },
-      { section, key: `storm.${n}.presenceBytes`, label: 'presence MB', ratio: false },
-      { section, key: `storm.${n}.srvCpu`, label: 'server CPU ms' },
-      { section, key: `storm.${n}.genCpu`, label: 'generator CPU ms' },
-    );
-    const memSection = `Memory, ${n} idle logged-in clients (after GC, minus an empty server)`;
-    rows.push(
-      { section: memSection, key: `mem.${n}.heap`, label: 'heap KB per connection' },
-      { section: memSection, key: `mem.${n}.rss`, label: 'RSS KB per connection' },
-    );
-  }
+  rows.push(...scaleRows(mode.scale, sections));
   return rows;
 }
 
@@ -430,6 +513,8 @@ function printReport(partial) {
   if (history) out.push(`Chatterbox history: ${history.startsWith('memory') ? `{ memory: true } — SQLite option unusable: ${history.replace(/^memory\(sqlite_unavailable:/, '').replace(/\)$/, '').replace(/_/g, ' ')}` : `{ sqlite: <tmp file> }`}.`);
   out.push('');
   out.push(renderTable(tableRows(), targets, samples, FLOOR, LIMIT));
+  out.push('');
+  out.push('Ratios: "÷ SIO" is to the Socket.IO floor (no presence), "÷ ws" to raw ws; the Socket.IO chat example column is the peer users would otherwise run.');
   out.push('');
   for (const target of targets) {
     const reasons = stopReasons.get(target.key);
@@ -464,7 +549,7 @@ async function timed(kind, body) {
 
 async function main() {
   log(
-    `bench: ${modeName} mode, ${mode.reps} repetitions, budget ${mode.budgetMs / 1000} s; ` +
+    `bench: ${modeName} mode, sections ${[...sections].join(', ')}, ${mode.reps} repetitions, budget ${totalBudgetMs / 1000} s; ` +
       `${env.pinning ? `servers on core ${SERVER_CORE}, generator on core ${GENERATOR_CORE}` : 'no pinning'}; ulimit -n ${nofile}`,
   );
   // Other work on the machine skews every figure: measure it before starting, and say so.
@@ -485,14 +570,17 @@ async function main() {
 
   // Long-lived servers for fan-out and saturation: warm, and idle while another is measured.
   const servers = {};
-  for (const kind of new Set(targets.map((t) => t.server))) servers[kind] = await startServer(kind);
-  if (servers.chatterbox) historyNotes.set('chatterbox', servers.chatterbox.note);
+  const fanoutOn = sections.has('fanout') && fanoutTargets.length > 0;
+  if (fanoutOn) {
+    for (const kind of new Set(fanoutTargets.map((t) => t.server))) servers[kind] = await startServer(kind);
+    if (servers.chatterbox) historyNotes.set('chatterbox', servers.chatterbox.note);
+    log(`bench: servers up (${Object.values(servers).map((s) => `${s.kind} pid ${s.pid} :${s.port}`).join(', ')}); Chatterbox history ${servers.chatterbox?.note}`);
+  }
   const allPids = Object.values(servers).map((s) => s.pid);
-  log(`bench: servers up (${Object.values(servers).map((s) => `${s.kind} pid ${s.pid} :${s.port}`).join(', ')}); Chatterbox history ${servers.chatterbox.note}`);
 
-  for (let rep = 0; rep < mode.reps; rep++) {
+  for (let rep = 0; fanoutOn && rep < mode.reps; rep++) {
     // Alternate the servers, starting each repetition one further along.
-    const order = targets.map((_, i) => targets[(i + rep) % targets.length]);
+    const order = fanoutTargets.map((_, i) => fanoutTargets[(i + rep) % fanoutTargets.length]);
     for (const target of order) {
       if (servers[target.server].child.exitCode !== null || servers[target.server].child.signalCode !== null) {
         notes.push(`the ${target.server} server died during repetition ${rep + 1} and was restarted`);
@@ -562,54 +650,44 @@ async function main() {
       }
     }
 
-    // Join storms and idle memory, each on a fresh server: presence and the heap start empty.
-    for (const target of order) {
-      for (const clients of mode.stormSizes) {
-        const kind = `storm-${target.server}-${clients}`;
-        if (!fits(kind)) {
-          skipped++;
-          continue;
-        }
-        let server;
-        try {
-          await timed(kind, async () => {
-            server = await startServer(target.server);
-            await sleep(100);
-            const before = await serverMemory(server);
-            const result = await generator.request({
-              type: 'storm',
-              port: server.port,
-              serverPid: server.pid,
-              clients,
-              batch: target.batch,
-              readyOn: target.readyOn,
-              quietMs: 300,
-              timeoutMs: mode.stormTimeoutMs,
-            });
-            const after = await serverMemory(server);
-            raw.push({ rep, target: target.key, scenario: 'storm', clients, result, memory: { before, after } });
-            recordStorm(target, clients, result, before, after);
-            log(
-              `[${rep + 1}/${mode.reps}] ${target.label.padEnd(21)} join storm ${clients}: all acked in ${short(result.allReadyMs)} ms, ` +
-                `quiet at ${short(result.quietMs)} ms, ${short(result.frames)} frames ${short(result.bytes / 1e6)} MB; ` +
-                `heap +${short((after.heapUsed - before.heapUsed) / clients / 1024)} KB/conn`,
-            );
-          });
-        } catch (error) {
-          notes.push(`${target.label}: join storm ${clients} failed in repetition ${rep + 1}: ${String(error.message).split('\n')[0]}`);
-          log(`[${rep + 1}/${mode.reps}] ${target.label} join storm ${clients} FAILED: ${error.message}`);
-        } finally {
-          // The server goes first, so that closing the clients is no flood of `exit` broadcasts.
-          if (server) await stopServer(server);
-          await generator.request({ type: 'close' }).catch(() => undefined);
-        }
-      }
-    }
   }
-  if (maxOtherLoad > 10) notes.push(`other processes took up to ${short(maxOtherLoad)} % of the server core during measurements (row "other processes on the server core")`);
-  if (skipped > 0) notes.push(`${skipped} runs skipped to stay within the ${mode.budgetMs / 1000} s budget`);
-
   for (const server of Object.values(servers)) await stopServer(server);
+
+  // The big-room sections (issue #15): every measurement on a fresh server, with its own budget.
+  if (['storm', 'memory', 'fanout10k'].some((name) => sections.has(name))) {
+    deadline = Date.now() + mode.scale.budgetMs;
+    const ctx = {
+      scale: mode.scale,
+      targets,
+      reps: mode.reps,
+      generator,
+      notes,
+      raw,
+      log,
+      record,
+      recordStorm,
+      fits: (kind) => {
+        if (fits(kind)) return true;
+        skipped++;
+        return false;
+      },
+      timed,
+      serverMemory,
+      serverCpu,
+      stopServer,
+      startServer: async (kind) => {
+        const server = await startServer(kind);
+        if (kind === 'chatterbox') historyNotes.set('chatterbox', server.note);
+        return server;
+      },
+    };
+    if (sections.has('storm')) await runStorms(ctx);
+    if (sections.has('memory')) await runMemory(ctx, sections.has('storm'));
+    if (sections.has('fanout10k')) await runBigRoom(ctx);
+  }
+
+  if (maxOtherLoad > 10) notes.push(`other processes took up to ${short(maxOtherLoad)} % of the server core during measurements (row "other processes on the server core")`);
+  if (skipped > 0) notes.push(`${skipped} runs skipped to stay within the time budget (${totalBudgetMs / 1000} s)`);
   generator.child.disconnect();
   await killChild(generator.child);
   clearTimeout(hardStop);

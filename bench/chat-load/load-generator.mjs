@@ -2,7 +2,13 @@
  * The load generator: a child process (pinned to its own core by the runner) of bare `ws`
  * clients speaking the Socket.IO wire protocol, driven over IPC one command at a time:
  * `fanout` (readers + senders at a fixed rate, then optionally a saturation ramp), `storm`
- * (clients connect and log in at once; they stay open for a memory reading) and `close`.
+ * (clients connect and log in at once, or in paced waves; they stay open for a memory reading),
+ * `broadcast` (a big room: N logged-in readers, one sender, single messages timed until every
+ * reader has them; the clients stay open for memory and idle-CPU readings) and `close`.
+ *
+ * `readyOn` says when a client counts as logged in: `connect` (the namespace CONNECT), or the
+ * name of an event the server sends on login (`session` for Chatterbox, whose `nick: null`
+ * means refused; `login` for the Socket.IO chat example).
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,6 +58,11 @@ async function waitIdle(pids, maxMs = 5000) {
     before = after;
   }
   return false;
+}
+
+/** True when a login answer says no: only Chatterbox's `session` can (`"nick":null`). */
+function isRefusal(readyOn, data) {
+  return readyOn === 'session' && data.indexOf(NICK_NULL) >= 0;
 }
 
 function cpuPercent(delta, ms) {
@@ -107,8 +118,8 @@ export class FanoutRun {
       this.onChat(client.index, data);
       return;
     }
-    if (!client.ready && this.readyOn === 'session' && !isChatFrame(data) && eventName(data) === 'session') {
-      if (client.role === SENDER && data.indexOf(NICK_NULL) >= 0) this.failed(client, `login refused: ${data.toString()}`);
+    if (!client.ready && this.readyOn !== 'connect' && !isChatFrame(data) && eventName(data) === this.readyOn) {
+      if (client.role === SENDER && isRefusal(this.readyOn, data)) this.failed(client, `login refused: ${data.toString()}`);
       else this.markReady(client);
     }
   }
@@ -187,18 +198,21 @@ export class FanoutRun {
   /** Connects clients of `role` until there are `count`, `concurrency` at a time. */
   async open(role, count, auth, concurrency) {
     const list = role === READER ? this.readers : this.senders;
+    const opened = now();
     for (let first = list.length; first < count; first += concurrency) {
       const target = this.readyCount + Math.min(concurrency, count - first);
       for (let i = first; i < Math.min(count, first + concurrency); i++) {
-        const client = new WireClient(this.cmd.port, auth(i), this, i);
+        const client = new WireClient(this.cmd.port, auth(i), this, i, this.cmd.handshakeTimeoutMs ? { handshakeTimeout: this.cmd.handshakeTimeoutMs } : undefined);
         client.role = role;
         list.push(client);
       }
-      const ok = await until(() => this.readyCount >= target || this.failureCount > 0, this.cmd.connectTimeoutMs, 10);
+      // `openDeadline` (epoch ms, optional) bounds the whole opening, not just one wave.
+      const waveMs = Math.min(this.cmd.connectTimeoutMs, (this.cmd.openDeadline ?? Infinity) - Date.now());
+      const ok = await until(() => this.readyCount >= target || this.failureCount > 0, Math.max(0, waveMs), 10);
       if (!ok || this.failureCount > 0) {
         throw new Error(
           `${this.readyCount} of ${target} clients ready` +
-            (this.failureCount > 0 ? `, ${this.failureCount} failed` : ` after ${this.cmd.connectTimeoutMs} ms`) +
+            (this.failureCount > 0 ? `, ${this.failureCount} failed` : `, timed out after ${Math.round(now() - opened)} ms`) +
             (this.failures.length ? `; ${this.failures.join('; ')}` : ''),
         );
       }
@@ -409,8 +423,8 @@ class StormRun {
   }
 
   event(client, data) {
-    if (client.ready || this.readyOn !== 'session' || eventName(data) !== 'session') return;
-    if (data.indexOf(NICK_NULL) >= 0) this.failed(client, `login refused: ${data.toString()}`);
+    if (client.ready || this.readyOn === 'connect' || eventName(data) !== this.readyOn) return;
+    if (isRefusal(this.readyOn, data)) this.failed(client, `login refused: ${data.toString()}`);
     else this.markReady(client);
   }
 
@@ -444,11 +458,22 @@ async function storm(cmd) {
   const gen0 = ownCpuMs();
   const srv0 = processCpuMs(cmd.serverPid);
   const t0 = now();
-  for (let i = 0; i < cmd.clients; i++) {
-    heldClients.push(new WireClient(cmd.port, { nick: `j${tag}x${i}`, ...batch }, run, i));
+  // All at once (a storm), or in waves of `concurrency` each waited for (a calm arrival).
+  const wave = cmd.concurrency > 0 ? cmd.concurrency : cmd.clients;
+  // A busy server upgrades late: the WebSocket handshake may take as long as the whole storm
+  // (ws's own 30 s would turn a slow storm into failed clients instead of a long time).
+  const wsOptions = { handshakeTimeout: cmd.timeoutMs };
+  let allReady = true;
+  let createdMs = 0;
+  for (let first = 0; first < cmd.clients && allReady; first += wave) {
+    const last = Math.min(cmd.clients, first + wave);
+    for (let i = first; i < last; i++) {
+      heldClients.push(new WireClient(cmd.port, { nick: `j${tag}x${i}`, ...batch }, run, i, wsOptions));
+    }
+    createdMs = now() - t0;
+    const remaining = Math.max(0, t0 + cmd.timeoutMs - now());
+    allReady = await until(() => run.readyCount + run.failureCount >= last, remaining, 10);
   }
-  const createdMs = now() - t0;
-  const allReady = await until(() => run.readyCount + run.failureCount >= cmd.clients, cmd.timeoutMs, 10);
   // Presence keeps flowing after the last `session`: wait until nothing has arrived for quietMs.
   await until(() => now() - run.lastFrameAt >= cmd.quietMs, Math.max(0, t0 + cmd.timeoutMs - now()), 20);
   const tQuiet = now();
@@ -474,6 +499,56 @@ async function storm(cmd) {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// A big room: one message at a time to N logged-in readers
+
+/**
+ * Opens one sender and `readers` readers, all logged in (waves of `connectConcurrency`), waits
+ * until the server is idle (presence has settled), then sends `messages` single messages
+ * `gapMs` apart and times each until every reader has it. The clients stay in `heldClients`
+ * for the runner's memory and idle-CPU readings until `close`.
+ */
+async function broadcast(cmd) {
+  await closeHeld();
+  const run = new FanoutRun({ ...cmd, sizes: [cmd.readers], senders: 1 });
+  const batch = cmd.batch ? { batch: true } : {};
+  const t0 = now();
+  try {
+    await run.open(SENDER, 1, () => ({ nick: `b${run.run}s`, ...batch }), 1);
+    await run.open(READER, cmd.readers, (i) => ({ nick: `b${run.run}x${i}`, ...batch }), cmd.connectConcurrency);
+  } finally {
+    heldClients.push(...run.senders, ...run.readers);
+  }
+  const connectMs = now() - t0;
+  const settled = await waitIdle([cmd.serverPid], cmd.settleMs);
+  const settleMs = now() - t0 - connectMs;
+  const perMessage = [];
+  // One histogram over every delivery of every message; measure() is not used, so it is never reset.
+  run.hist.reset();
+  for (let k = 0; k < cmd.messages; k++) {
+    run.step++;
+    run.delivered = 0;
+    const sentAt = now();
+    const text = `t:${sentAt.toFixed(3)}:${run.step}:0:${run.nextSeq[0]++}${run.pad}`;
+    run.senders[0].send(`42/chat,${run.nextAckId++}["chat",{"m":"${text}"}]`);
+    const all = await until(() => run.delivered >= cmd.readers, cmd.messageTimeoutMs, 1);
+    perMessage.push({ allMs: all ? run.lastDeliveryAt - sentAt : null, delivered: run.delivered });
+    await sleep(cmd.gapMs);
+  }
+  run.closing = true;
+  return {
+    readers: cmd.readers,
+    connectMs,
+    settled,
+    settleMs,
+    perMessage,
+    deliveries: run.hist.summary(),
+    refused: run.refused,
+    refusals: Object.fromEntries(run.refusals),
+    unexpectedCloses: run.unexpectedCloses,
+  };
+}
+
 async function closeHeld() {
   const clients = heldClients;
   heldClients = [];
@@ -485,7 +560,7 @@ async function closeHeld() {
 // ---------------------------------------------------------------------------------------------
 // IPC
 
-const commands = { fanout, storm, close: closeHeld };
+const commands = { fanout, storm, broadcast, close: closeHeld };
 
 // Imported rather than forked (a test of the frame parsing): no IPC to serve.
 if (process.send !== undefined) {

@@ -74,14 +74,15 @@ export function frameKind(frame) {
  * `failed(client, reason)` and `closed(client)`.
  */
 export class WireClient {
-  constructor(port, auth, sink, index) {
+  /** `wsOptions` override the `ws` options, e.g. a `handshakeTimeout` as long as a storm may take. */
+  constructor(port, auth, sink, index, wsOptions = undefined) {
     this.index = index;
     this.sink = sink;
     this.connectPacket = `40/chat,${JSON.stringify(auth)}`;
     this.connected = false;
     this.ready = false;
     this.closed = false;
-    this.ws = new WebSocket(engineUrl(port), WS_OPTIONS);
+    this.ws = new WebSocket(engineUrl(port), wsOptions === undefined ? WS_OPTIONS : { ...WS_OPTIONS, ...wsOptions });
     this.ws.on('message', (data) => this.onFrame(data));
     this.ws.on('error', (error) => {
       if (!this.ready) sink.failed(this, error.message);

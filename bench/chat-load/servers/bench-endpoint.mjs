@@ -3,17 +3,25 @@ import { performance } from 'node:perf_hooks';
 
 /** The path the runner reads a server's memory from. */
 export const MEMORY_PATH = '/__bench/memory';
+/** The path the runner reads a server's own CPU time from (idle CPU of a big room). */
+export const CPU_PATH = '/__bench/cpu';
 
 /**
  * Answers GET /__bench/memory with process.memoryUsage() taken after full collections (the
- * server runs with --expose-gc); returns false for any other request.
+ * server runs with --expose-gc), and GET /__bench/cpu with process.cpuUsage() (microseconds, no
+ * collection: reading it must not cost CPU); returns false for any other request.
  */
 export function handleBenchRequest(req, res) {
-  if (req.method !== 'GET' || req.url !== MEMORY_PATH) return false;
-  // Twice: the first pass can leave finalizer-held objects for the second.
-  globalThis.gc?.();
-  globalThis.gc?.();
-  const body = JSON.stringify({ ...process.memoryUsage(), gc: typeof globalThis.gc === 'function', uptimeMs: performance.now() });
+  if (req.method !== 'GET' || (req.url !== MEMORY_PATH && req.url !== CPU_PATH)) return false;
+  let body;
+  if (req.url === CPU_PATH) {
+    body = JSON.stringify({ ...process.cpuUsage(), uptimeMs: performance.now() });
+  } else {
+    // Twice: the first pass can leave finalizer-held objects for the second.
+    globalThis.gc?.();
+    globalThis.gc?.();
+    body = JSON.stringify({ ...process.memoryUsage(), gc: typeof globalThis.gc === 'function', uptimeMs: performance.now() });
+  }
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
   return true;

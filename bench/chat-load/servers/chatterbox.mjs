@@ -29,7 +29,7 @@ process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 
 const app = express();
 const server = http.createServer(app);
-app.get('/__bench/memory', (req, res) => {
+app.get(['/__bench/memory', '/__bench/cpu'], (req, res) => {
   handleBenchRequest(req, res);
 });
 
