@@ -217,7 +217,8 @@ function applyDisplayParams(doc: Document, params: URLSearchParams): void {
     doc.documentElement.classList.add('cb-embedded');
     // Keys pressed in the frame never reach the widget: Escape is passed on so it can close the panel.
     doc.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && doc.defaultView?.parent !== doc.defaultView) {
+      // An open dialog (a confirmation, the moderators' panel) takes Escape for itself.
+      if (event.key === 'Escape' && doc.defaultView?.parent !== doc.defaultView && !doc.querySelector('dialog[open]')) {
         doc.defaultView?.parent.postMessage({ type: CLOSE_MESSAGE }, doc.location.origin);
       }
     });
