@@ -8,6 +8,8 @@ import type { ChatContext } from './context';
 import { byId } from './dom';
 import { listen } from './events';
 import { HistoryPager } from './history-pager';
+import { ModerationActions } from './moderation/actions';
+import { ModerationPanelView } from './moderation/panel';
 import { Outbox } from './outbox';
 import { DEFAULT_ROOM, Rooms } from './rooms/rooms';
 import { Session } from './session';
@@ -144,7 +146,17 @@ export function start(doc: Document): () => void {
       late.session?.leave();
     },
   );
-  const session = new Session({ socket, status, log, nicks, loginForm, chatForm, outbox, rooms, me });
+  const moderation = new ModerationActions({
+    doc,
+    socket,
+    status,
+    currentLog: () => rooms.currentLog,
+    onAdmin: (admin) => panel.setAdmin(admin),
+  });
+  // A customised copy of the original page may lack the button: moderators still get inline actions.
+  const panel = new ModerationPanelView(doc, socket, moderation, doc.getElementById('mod-button') as HTMLButtonElement | null);
+  panel.setAdmin(false);
+  const session = new Session({ socket, status, log, nicks, loginForm, chatForm, outbox, rooms, me, moderation });
   const pager = new HistoryPager(socket, log, status, older);
   Object.assign(late, { session, outbox, pager, rooms });
 
@@ -158,7 +170,7 @@ export function start(doc: Document): () => void {
   }
   applyDisplayParams(doc, params);
 
-  const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing };
+  const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing, moderation, panel };
   const unlisten = listen(ctx);
   const timer = setInterval(() => rooms.refresh(), DAY_REFRESH_MS);
   socket.connect();
@@ -180,6 +192,8 @@ export function start(doc: Document): () => void {
     alerts.destroy();
     drawer.destroy();
     me.destroy();
+    panel.destroy();
+    moderation.destroy();
     status.destroy();
     typing.clear();
   };
@@ -203,7 +217,8 @@ function applyDisplayParams(doc: Document, params: URLSearchParams): void {
     doc.documentElement.classList.add('cb-embedded');
     // Keys pressed in the frame never reach the widget: Escape is passed on so it can close the panel.
     doc.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && doc.defaultView?.parent !== doc.defaultView) {
+      // An open dialog (a confirmation, the moderators' panel) takes Escape for itself.
+      if (event.key === 'Escape' && doc.defaultView?.parent !== doc.defaultView && !doc.querySelector('dialog[open]')) {
         doc.defaultView?.parent.postMessage({ type: CLOSE_MESSAGE }, doc.location.origin);
       }
     });

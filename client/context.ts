@@ -1,6 +1,8 @@
 /** The parts of the running page that the incoming-event handlers act on. */
 import type { ChatSocket } from './connection';
 import type { HistoryPager } from './history-pager';
+import type { ModerationActions } from './moderation/actions';
+import type { ModerationPanelView } from './moderation/panel';
 import type { Outbox } from './outbox';
 import type { Rooms } from './rooms/rooms';
 import type { Session } from './session';
@@ -20,4 +22,6 @@ export interface ChatContext {
   readonly pager: HistoryPager;
   readonly rooms: Rooms;
   readonly typing: TypingView;
+  readonly moderation: ModerationActions;
+  readonly panel: ModerationPanelView;
 }

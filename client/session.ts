@@ -25,6 +25,8 @@ export interface SessionParts {
   outbox: Outbox;
   /** Your name and the rename and leave controls, when the page has them. */
   me?: MeView;
+  /** The report and moderation controls, told who this page is logged in as. */
+  moderation?: { setNick(nick: string | null): void };
   /** The rooms besides the default one, told when the login comes and goes. */
   rooms?: { loggedIn(nick: string): void; left(): void; setOwnNick(nick: string | null): void };
 }
@@ -129,6 +131,7 @@ export class Session {
     this.renaming = false;
     loginForm.setRenaming(false);
     this.parts.me?.show(nick, identified);
+    this.parts.moderation?.setNick(nick);
     this.remember(nick);
     log.setOwnNick(nick);
     nicks.setOwnNick(nick);
@@ -151,6 +154,7 @@ export class Session {
     this.renaming = false;
     loginForm.setRenaming(false);
     this.parts.me?.show(null, false);
+    this.parts.moderation?.setNick(null);
     outbox.pause();
     log.setOwnNick(null);
     nicks.clear();

@@ -3,6 +3,7 @@
  * translated without reading code. The static labels and headings live in index.html itself.
  */
 import type { ErrorCode } from '../lib/protocol/error-codes';
+import type { ReportReason } from '../lib/protocol/payloads';
 
 /** Friendly text for each error code, used when a refusal arrives without a usable message. */
 const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
@@ -33,6 +34,11 @@ function listNames(names: readonly string[]): string {
   if (names.length <= 2) return names.join(' and ');
   if (names.length === 3) return `${names[0]}, ${names[1]} and ${names[2]}`;
   return `${names[0]}, ${names[1]} and ${names.length - 2} others`;
+}
+
+/** "1 hour", "5 minutes". */
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }
 
 /** The page's texts; functions take the parts that vary. */
@@ -164,6 +170,73 @@ export const strings = {
     sound: 'Sound',
     /** A notification's title: who wrote, and where. */
     title: (nick: string, room: string): string => `${nick} in ${room}`,
+  },
+  /** Reports, and the moderators' controls (shown to moderators only). */
+  moderation: {
+    /** A line's actions button (report, and for moderators delete, mute, kick, ban). */
+    lineActions: (nick: string): string => `Actions for ${nick}’s message`,
+    /** A name's actions button in the Online list (moderators only). */
+    nickActions: (nick: string): string => `Moderate ${nick}`,
+    lineTitle: (nick: string): string => `${nick}’s message`,
+    reportHeading: 'Report this message to the moderators',
+    reasons: { spam: 'Spam', abuse: 'Abuse', 'off-topic': 'Off-topic', other: 'Other' } as Readonly<Record<ReportReason, string>>,
+    reported: 'Reported — thank you.',
+    deleteLine: 'Delete this message',
+    mute: (nick: string): string => `Mute ${nick}…`,
+    kick: (nick: string): string => `Kick ${nick}…`,
+    ban: (nick: string): string => `Ban ${nick}…`,
+    cancel: 'Cancel',
+    duration: 'For how long',
+    /** The durations offered for a mute or a kick, in seconds. */
+    durations: [300, 3600, 86_400] as readonly number[],
+    confirmDelete: 'Delete this message for everyone?',
+    confirmMute: (nick: string): string => `Mute ${nick}? They can read but not write.`,
+    confirmKick: (nick: string): string => `Kick ${nick}? They are disconnected and kept out.`,
+    confirmBan: (nick: string): string => `Ban ${nick}? They are kept out for a day, their address too.`,
+    doDelete: 'Delete',
+    doMute: 'Mute',
+    doKick: 'Kick',
+    doBan: 'Ban',
+    deleted: 'Message deleted.',
+    muted: (nick: string, span: string): string => `${nick} is muted for ${span}.`,
+    kicked: (nick: string, span: string): string => `${nick} is kicked for ${span}.`,
+    banned: (nick: string): string => `${nick} is banned.`,
+    undo: 'Undo',
+    undoLabel: (what: string): string => `Undo: ${what}`,
+    unmuted: (nick: string): string => `${nick} may write again.`,
+    unbanned: (nick: string): string => `${nick} may come back.`,
+    /** The side panel's button and the moderators' panel. */
+    panelButton: 'Moderation',
+    panelTitle: 'Moderation',
+    close: 'Close',
+    loading: 'Loading…',
+    sanctionsHeading: 'Muted and banned',
+    logHeading: 'Recent actions',
+    reportsHeading: 'Reports',
+    none: 'None.',
+    sanction: (nick: string, kind: 'mute' | 'ban', until: string): string =>
+      kind === 'mute' ? `${nick} — muted until ${until}` : `${nick} — kept out until ${until}`,
+    unmute: 'Unmute',
+    unban: 'Unban',
+    liftLabel: (action: string, nick: string): string => `${action} ${nick}`,
+    /** One line of the moderation log: who did what to whom. */
+    entry: (by: string, action: string, nick: string | undefined, messageId: number | undefined, span: string | null): string => {
+      const verbs: Record<string, string> = { delete: 'deleted', mute: 'muted', kick: 'kicked', ban: 'banned', unmute: 'unmuted', unban: 'unbanned' };
+      const what = action === 'delete' ? `message #${messageId ?? '?'}` : (nick ?? '?');
+      return `${by} ${verbs[action] ?? action} ${what}${span ? ` for ${span}` : ''}`;
+    },
+    report: (by: string, nick: string, text: string, reason: string): string => `${by} reported ${nick}: “${text}” (${reason})`,
+    deleteReported: (nick: string): string => `Delete this message (${nick}’s, reported)`,
+    reportDone: 'deleted',
+    /** A number of seconds in words ("5 minutes", "1 hour", "90 seconds"). */
+    span: (seconds: number): string =>
+      seconds % 86_400 === 0
+        ? plural(seconds / 86_400, 'day')
+        : seconds % 3600 === 0
+          ? plural(seconds / 3600, 'hour')
+          : seconds % 60 === 0
+            ? plural(seconds / 60, 'minute')
+            : plural(seconds, 'second'),
   },
 
 } as const;

@@ -1,6 +1,6 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
 import type { BatchedEvent } from '../../lib/protocol/events';
-import type { ChatLine, ChatMessage, DeleteRequest, HistoryMeta, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
+import type { ChatLine, ChatMessage, DeleteRequest, HistoryMeta, ModerationUpdate, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';
@@ -10,6 +10,7 @@ import { onDelete } from './delete';
 import { onEnter } from './enter';
 import { onExit } from './exit';
 import { onHistory } from './history';
+import { onModeration } from './moderation';
 import { onReconnectAttempt } from './reconnect-attempt';
 import { onSession } from './session';
 import { onTyping } from './typing';
@@ -30,6 +31,7 @@ export function listen(ctx: ChatContext): () => void {
   const typing = (nick: string, where?: RoomRef): void => onTyping(ctx, nick, where);
   const chat = (line: ChatLine): void => onChat(ctx, line);
   const remove = (request: DeleteRequest): void => onDelete(ctx, request);
+  const moderation = (update: ModerationUpdate): void => onModeration(ctx, update);
   // Each event of a `batch` goes to the handler it would have reached alone.
   const batched: Readonly<Record<string, (...args: never[]) => void>> = { chat, enter, exit, users, typing, delete: remove };
   const batch = (events: BatchedEvent[]): void => {
@@ -49,6 +51,7 @@ export function listen(ctx: ChatContext): () => void {
     ['chat', chat],
     ['typing', typing],
     ['delete', remove],
+    ['moderation', moderation],
     ['batch', batch],
   ];
   const on = socket.on.bind(socket) as (event: string, listener: (...args: never[]) => void) => void;

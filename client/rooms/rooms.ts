@@ -72,6 +72,11 @@ export class Rooms {
     return this.roomOf(this.active).name;
   }
 
+  /** The log of the room on screen. */
+  get currentLog(): LogView {
+    return this.roomOf(this.active).log;
+  }
+
   /** The typing hints' key for a room name. */
   static key(name: string): string {
     return foldNick(name);

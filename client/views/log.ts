@@ -138,8 +138,8 @@ export class LogView {
     });
   }
 
-  /** Adds a line from the server itself (a `chat` event from SYSTEM, without an id). */
-  addSystem(text: string): void {
+  /** Adds a line from the server itself (a `chat` event from SYSTEM, without an id); returns it. */
+  addSystem(text: string): HTMLElement {
     const doc = this.list.ownerDocument;
     const line = make(doc, 'div', 'system');
     line.dataset['ts'] = String(Date.now());
@@ -151,6 +151,7 @@ export class LogView {
       make(doc, 'span', 'text', text),
     );
     this.append(line);
+    return line;
   }
 
   /** Shows one of your own messages before the server has stored it. */
@@ -280,7 +281,12 @@ export class LogView {
     line.classList.toggle('mentions-me', renderText(content, text, this.ownKey));
     const body = make(doc, 'div', 'body');
     body.append(meta, content);
-    line.append(makeAvatar(doc, nick, foldNick(nick), avatarUrl), body);
+    // Report, and a moderator's actions: shown by CSS to whom they apply, built when pressed.
+    const actions = make(doc, 'button', 'cb-line-actions');
+    actions.type = 'button';
+    actions.setAttribute('aria-label', strings.moderation.lineActions(nick));
+    actions.setAttribute('aria-haspopup', 'dialog');
+    line.append(makeAvatar(doc, nick, foldNick(nick), avatarUrl), body, actions);
     return line;
   }
 

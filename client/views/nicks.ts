@@ -1,6 +1,7 @@
 /** The `#nicks` list: everyone logged in, sorted case-insensitively, yourself marked. */
 import { make } from '../dom';
 import { foldNick } from '../../lib/protocol/nick';
+import { strings } from '../strings';
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base' });
 
@@ -62,7 +63,18 @@ export class NicksView {
     const items = [...this.nicks.values()].sort(compareNicks).map((nick) => {
       const item = make(doc, 'li', 'nick', nick);
       item.dataset['nick'] = nick;
-      if (foldNick(nick) === this.ownKey) item.classList.add('own');
+      if (foldNick(nick) === this.ownKey) {
+        item.classList.add('own');
+      } else {
+        // A moderator's actions on this name; CSS shows it to moderators only. No text of its
+        // own, so the item's text stays the bare name.
+        const actions = make(doc, 'button', 'cb-nick-actions');
+        actions.type = 'button';
+        actions.dataset['nick'] = nick;
+        actions.setAttribute('aria-label', strings.moderation.nickActions(nick));
+        actions.setAttribute('aria-haspopup', 'dialog');
+        item.append(actions);
+      }
       return item;
     });
     this.list.replaceChildren(...items);
