@@ -367,6 +367,38 @@ describeWithService('chromium', 'moderation in the page', () => {
       expect(refused).toMatchObject({ ok: false, error: { code: 'MUTED' } });
     });
 
+    it('brings a report from the page to the moderators panel live, and bans then lifts the ban from it', async () => {
+      const chat = await startChat(options);
+      const bob = await chat.login('bob');
+      const sent = await bob.emitWithAck('chat', 'buy cheap watches');
+      if (!sent.ok) throw new Error('bob could not write');
+      const moderator = await newUser();
+      await moderator.context.addCookies([{ name: 'who', value: 'mod', url: chat.url }]);
+      await moderator.page.goto(`${chat.url}/chat/`);
+      await moderator.page.click('#mod-button');
+      await moderator.page.locator('#mod-panel[open] .cb-mod-section').first().waitFor();
+      const reporter = await newUser();
+      await reporter.context.addCookies([{ name: 'who', value: 'alice', url: chat.url }]);
+      await reporter.page.goto(`${chat.url}/chat/`);
+      await reporter.page.locator(`#chat-data .message[data-id="${sent.id}"] .cb-line-actions`).click();
+      await dialog(reporter.page).getByRole('button', { name: 'Spam' }).click();
+      await reporter.page.locator('#status', { hasText: 'Reported' }).waitFor();
+      const panel = moderator.page.locator('#mod-panel');
+      await panel.locator('li', { hasText: 'alice reported bob: “buy cheap watches” (Spam)' }).waitFor();
+
+      await moderator.page.keyboard.press('Escape');
+      const gone = new Promise((resolve) => bob.once('disconnect', resolve));
+      await moderator.page.click('#nicks li[data-nick="bob"] .cb-nick-actions');
+      await dialog(moderator.page).getByRole('button', { name: 'Ban bob…' }).click();
+      await dialog(moderator.page).getByRole('button', { name: 'Ban', exact: true }).click();
+      await gone;
+      await moderator.page.click('#mod-button');
+      await panel.getByRole('button', { name: 'Unban bob' }).click();
+      await panel.getByRole('button', { name: 'Unban bob' }).waitFor({ state: 'detached' });
+      const back = await chat.login('bob');
+      expect(back.connected).toBe(true);
+    });
+
     it('shows a signed-in non-moderator no moderation control', async () => {
       const chat = await startChat(options);
       const bob = await chat.login('bob');
