@@ -81,11 +81,12 @@ describeWithService('postgres', 'PostgreSQL cut off under a running chat', () =>
     await request(chat.app).get('/chat/').expect(200).expect('Content-Type', /^text\/html/);
     const { socket: carol, events: carolEvents } = recordedClient(chat);
     carol.connect();
-    await nextEvent(carol, 'session', 10_000);
-    // Its history cannot be read: it is told so, and can still log in.
+    await nextEvent(carol, 'users', 10_000);
+    // Its history cannot be read: it is told so, sees who is here, and can still log in.
     expect(carolEvents).toEqual([
       ['chat', { u: 'SYSTEM', m: DEFAULT_ERROR_MESSAGES.STORE_UNAVAILABLE }],
       ['session', { nick: null }],
+      ['users', ['alice', 'bob']],
     ]);
     expect(await carol.emitWithAck('login', 'carol')).toEqual({ ok: true, nick: 'carol', users: ['alice', 'bob', 'carol'] });
     await settle(300);

@@ -33,10 +33,11 @@ afterAll(removeTempDirs);
 async function connectWhileDown(chat: TestChat, nick: string) {
   const { socket, events } = recordedClient(chat);
   socket.connect();
-  await nextEvent(socket, 'session', 10_000);
+  await nextEvent(socket, 'users', 10_000);
   expect(events).toEqual([
     ['chat', { u: 'SYSTEM', m: DEFAULT_ERROR_MESSAGES.STORE_UNAVAILABLE }],
     ['session', { nick: null }],
+    ['users', expect.any(Array)],
   ]);
   expect(await socket.emitWithAck('login', nick)).toEqual({ ok: true, nick, users: expect.arrayContaining([nick]) as string[] });
   expect(await socket.emitWithAck('chat', 'too early')).toEqual(STORE_UNAVAILABLE);
