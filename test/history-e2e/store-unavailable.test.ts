@@ -165,10 +165,11 @@ describe('a corrupt SQLite file at start', () => {
       for (let attempt = 0; attempt < 3; attempt++) {
         const { socket, events } = recordedClient(chat);
         socket.connect();
-        await nextEvent(socket, 'session', 10_000);
+        await nextEvent(socket, 'users', 10_000);
         expect(events).toEqual([
           ['chat', { u: 'SYSTEM', m: DEFAULT_ERROR_MESSAGES.STORE_UNAVAILABLE }],
           ['session', { nick: null }],
+          ['users', []],
         ]);
         expect(await socket.emitWithAck('login', `user${attempt}`)).toEqual({ ok: true, nick: `user${attempt}`, users: [`user${attempt}`] });
         expect(await socket.emitWithAck('chat', 'hello')).toEqual(STORE_UNAVAILABLE);

@@ -25,11 +25,15 @@ function emitAnyWithAck(socket: TestSocket, event: string, ...args: unknown[]): 
   return (socket.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>)(event, ...args);
 }
 
-/** Connects a client that records from the start; resolves once `session` arrived. */
+/**
+ * Connects a client that records from the start; resolves once its welcome is over: `session`,
+ * then `users` (who is here, logged in or not).
+ */
 async function welcomeOf(chat: { url: string }, auth?: unknown): Promise<Array<[string, ...unknown[]]>> {
   const { socket, events } = recordedClient(chat, { auth });
   socket.connect();
   await nextEvent(socket, 'session');
+  if (!events.some(([name]) => name === 'users')) await nextEvent(socket, 'users');
   return events;
 }
 
@@ -39,6 +43,7 @@ describe('the history event on connect', () => {
     expect(await welcomeOf(chat)).toEqual([
       ['history', [], {}],
       ['session', { nick: null }],
+      ['users', []],
     ]);
   });
 
@@ -56,6 +61,7 @@ describe('the history event on connect', () => {
     expect(events).toEqual([
       ['history', broadcast, {}],
       ['session', { nick: null }],
+      ['users', ['alice', 'bob']],
     ]);
     expect(broadcast).toEqual([
       { u: 'alice', m: 'one', id: 1, ts: expect.any(Number) },
@@ -109,6 +115,7 @@ describe('the history event on connect', () => {
       expect(await welcomeOf(chat, { lastId })).toEqual([
         ['history', expected, {}],
         ['session', { nick: null }],
+        ['users', []],
       ]);
     });
 
@@ -141,6 +148,7 @@ describe('the history event on connect', () => {
       expect(await welcomeOf(chat, { lastId })).toEqual([
         ['history', range(3, 5), {}],
         ['session', { nick: null }],
+        ['users', []],
       ]);
       expect(logger.error).not.toHaveBeenCalled();
     });
