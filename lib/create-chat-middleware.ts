@@ -7,8 +7,10 @@ import type { Server as HttpsServer } from 'node:https';
 import createDebug from 'debug';
 import type { NextFunction, Request, Response } from 'express';
 import { Server as SocketIOServer } from 'socket.io';
-import { ChatCluster, type ClusterState } from './cluster/chat-cluster';
-import { Sanctions } from './chat/sanctions';
+import { ChatCluster, type ClusterStatus } from './cluster/chat-cluster';
+import { LocalSanctions } from './chat/sanctions';
+import { NO_BUS } from './chat/event-bus';
+import { obeyCluster } from './namespace/cluster-commands';
 import { createLimits } from './limits/limits';
 import { createAllowRequest, createNamespaceGate, trackEngineConnections } from './namespace/handshake-gate';
 import { recheckIdentities } from './access/identity';
@@ -35,8 +37,12 @@ export interface ChatMiddleware extends ChatHostApi {
   readonly namespace: ChatNamespace | undefined;
   /** Settles when the message store is open; rejects with the reason it cannot be. */
   readonly ready: Promise<void>;
-  /** Health for the host: `cluster` is `'off'`, `'connecting'`, `'connected'` or `'degraded'` (Redis away). */
-  status(): { cluster: ClusterState };
+  /**
+   * Health for the host: `cluster.state` is `'off'` (no `cluster` option), `'connecting'` (first
+   * attempt running), `'ok'` or `'degraded'` (Redis away: this node serves its own users), and
+   * `cluster.since` when it entered that state (ms since the epoch).
+   */
+  status(): { cluster: ClusterStatus };
   /**
    * Disconnects the chat's sockets, removes its handlers and releases what Chatterbox opened;
    * never closes the host's server nor a Socket.IO server the host passed in.
@@ -54,9 +60,14 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
   const { store, owned: ownsStore } = createStore(resolved.history, logger);
   const cluster = resolved.cluster ? new ChatCluster(resolved.cluster, resolved.namespace, logger) : undefined;
   const presence = cluster?.presence ?? new LocalPresence();
-  const rooms = new Rooms({ rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength });
+  const rooms = new Rooms(
+    { rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength },
+    cluster?.rooms,
+  );
   const limits = createLimits(resolved);
-  const sanctions = new Sanctions();
+  const sanctions = cluster?.sanctions ?? new LocalSanctions();
+  const bus = cluster?.bus ?? NO_BUS;
+  const createdAt = Date.now();
   const timers = new Set<NodeJS.Timeout>();
   let chatContext: HandlerContext | undefined;
   const ready = store.open();
@@ -88,13 +99,15 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       namespace: nsp,
       store,
       presence,
-      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs),
+      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs, bus),
       logger,
       rooms,
       limits,
       sanctions,
+      bus,
     };
     chatContext = context;
+    obeyCluster(context);
     // The host's middleware (its session) runs on every handshake, so `identify` sees req.session.
     for (const use of resolved.use) io.engine.use(use);
     // No socket is served before the store is open; if it never opens, clients are told why.
@@ -139,7 +152,8 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       destroyUpgrade: false,
       maxHttpBufferSize: resolved.maxHttpBufferSize ?? resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES,
       allowRequest: createAllowRequest(resolved, limits),
-      ...(resolved.adapter ?? cluster?.adapter ? { adapter: resolved.adapter ?? cluster?.adapter } : {}),
+      // Chat traffic between nodes travels on the cluster's own bus; a host's adapter is its business.
+      ...(resolved.adapter ? { adapter: resolved.adapter } : {}),
     });
     ownedIo = io;
     const untrack = trackEngineConnections(io.engine, limits);
@@ -156,7 +170,7 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
   Object.assign(middleware, createHostApi(() => chatContext));
   Object.defineProperty(middleware, 'namespace', { get: () => namespace, enumerable: true });
   Object.defineProperty(middleware, 'ready', { value: ready, enumerable: true });
-  middleware.status = () => ({ cluster: cluster?.status ?? 'off' });
+  middleware.status = () => ({ cluster: cluster?.status ?? { state: 'off', since: createdAt } });
 
   middleware.close = () => {
     closed ??= (async () => {

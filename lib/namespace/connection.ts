@@ -28,6 +28,8 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   const auth: unknown = socket.handshake.auth;
   socket.data.batch = isPlainObject(auth) && auth.batch === true;
   context.broadcaster.join(socket);
+  // Held from the moment it can receive anything, so `history` is the first line it reads.
+  context.broadcaster.hold(socket);
   schedule(() => welcome(context, socket).catch((error: unknown) => {
     context.logger.error('welcome failed', { error: String(error) });
   }));

@@ -64,8 +64,28 @@ export interface ServerToClientEvents {
   delete: (request: DeleteRequest) => void;
 }
 
-/** Events between servers of one cluster (none yet). */
+/**
+ * Events between servers through Socket.IO's adapter: none. Nodes talk over Chatterbox's own
+ * Redis channel instead, in {@link ClusterMessage}s, so that delivery never depends on an adapter.
+ */
 export type InterServerEvents = Record<string, never>;
+
+/** What one node of a cluster tells the others, over the chat's own Redis channel. */
+export type ClusterMessage =
+  /** A room-wide event: deliver it to this node's sockets in `room`, as if said here. */
+  | { type: 'event'; room: string; event: BatchedEvent }
+  /** A typing hint for `room` (never held, never repaired). */
+  | { type: 'typing'; room: string; nick: string }
+  /** The sender rejoined after an outage: repair every room's gap after message `since`. */
+  | { type: 'repair'; since: number }
+  /** A moderator or the host kicked `nick`: disconnect and ban its sockets here too. */
+  | { type: 'kick'; nick: string; seconds: number }
+  /** A moderator or the host muted `nick`: mute its sockets here too (their user or address). */
+  | { type: 'mute'; nick: string; seconds: number }
+  /** The host signed out the user shown as `nick`: disconnect their sockets here too. */
+  | { type: 'signOut'; nick: string }
+  /** Sanctions recorded on the sender: keep them in this node's cache at once. */
+  | { type: 'sanction'; kind: 'mute' | 'ban'; keys: string[]; until: number };
 
 /** What the server keeps on each socket. */
 export interface SocketData {

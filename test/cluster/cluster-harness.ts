@@ -107,8 +107,9 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
   }
 }
 
-/** A node's `status()` as served by the fixture at /status. */
-export async function nodeStatus(node: ChildServer): Promise<{ pid: number; cluster: string }> {
+/** A node's `status()` as served by the fixture at /status, with `cluster` its state. */
+export async function nodeStatus(node: ChildServer): Promise<{ pid: number; cluster: string; since: number }> {
   const response = await fetch(`${node.url}/status`);
-  return (await response.json()) as { pid: number; cluster: string };
+  const body = (await response.json()) as { pid: number; cluster: { state: string; since: number } };
+  return { pid: body.pid, cluster: body.cluster.state, since: body.cluster.since };
 }

@@ -49,22 +49,24 @@ describe('cluster option', () => {
 
   it('reports status "off" without it', async () => {
     const chat = createChatMiddleware({ history: new MemoryStore(), logger: recordingLogger() });
-    expect(chat.status()).toEqual({ cluster: 'off' });
+    expect(chat.status()).toEqual({ cluster: { state: 'off', since: expect.any(Number) as number } });
     await chat.close();
   });
 });
 
 describeWithService('redis', 'cluster option with Redis', () => {
-  it('reports "connecting" then "connected", and never closes the host’s client', async () => {
+  it('reports "connecting" then "ok", and never closes the host’s client', async () => {
     const { Redis } = await import('ioredis');
     const host = new Redis(REDIS_URL);
     const logger = recordingLogger();
     const server = http.createServer();
     const chat = createChatMiddleware({ server, history: new MemoryStore(), logger, cluster: { redis: host, keyPrefix: `chatterbox-test:${process.pid}:opt:` } });
-    expect(chat.status()).toEqual({ cluster: 'connecting' });
+    const started = Date.now();
+    expect(chat.status()).toEqual({ cluster: { state: 'connecting', since: expect.any(Number) as number } });
     const deadline = Date.now() + 10_000;
-    while (chat.status().cluster !== 'connected' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(chat.status()).toEqual({ cluster: 'connected' });
+    while (chat.status().cluster.state !== 'ok' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(chat.status().cluster).toEqual({ state: 'ok', since: expect.any(Number) as number });
+    expect(chat.status().cluster.since).toBeGreaterThanOrEqual(started);
     await chat.close();
     expect(await host.ping()).toBe('PONG');
     host.disconnect();

@@ -64,7 +64,7 @@ describeWithService('redis', 'cluster when Redis restarts', () => {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
 
       await redis.start();
-      await waitFor('both nodes connected', async () => (await Promise.all([nodeStatus(one), nodeStatus(two)])).every((s) => s.cluster === 'connected'), 30_000);
+      await waitFor('both nodes back', async () => (await Promise.all([nodeStatus(one), nodeStatus(two)])).every((s) => s.cluster === 'ok'), 30_000);
       await waitFor('both readers repaired', () => ids.every((id) => chatIds(annaEvents).includes(id) && chatIds(benEvents).includes(id)), 20_000);
       const after = await say(ben, 'after');
       await waitFor('cluster delivery after the restart', () => chatIds(annaEvents).includes(after));
