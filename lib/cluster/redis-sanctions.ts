@@ -12,10 +12,10 @@ const debug = createDebug('chatterbox:cluster');
 
 /** ARGV: until, field… on KEYS[1] (a hash field → until): keeps the later of the two times. */
 const SET_LATER = `
-local until = tonumber(ARGV[1])
+local expiry = tonumber(ARGV[1])
 for i = 2, #ARGV do
   local current = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
-  if until > current then redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
+  if expiry > current then redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end
 end
 return 1
 `;
