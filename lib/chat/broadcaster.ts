@@ -105,16 +105,16 @@ export class Broadcaster {
   }
 
   /**
-   * Ends a socket's welcome: runs `first` (which emits `history`), records `history`'s messages as
-   * received (`covered`: the id its history reached), then sends what was held, except messages
-   * the history already carried.
+   * Ends a socket's welcome (or a join): runs `first` (which emits `history`), records `history`'s
+   * messages as received (`covered`: the id its history of `room` reached; undefined when none was
+   * sent), then sends what was held, except messages the history already carried.
    */
-  release(socket: ChatSocket, first: () => void, history: readonly ChatMessage[], covered: number): void {
+  release(socket: ChatSocket, first: () => void, history: readonly ChatMessage[], covered: number | undefined, room: string = DEFAULT_ROOM): void {
     const held = this.welcoming.get(socket.id) ?? [];
     this.welcoming.delete(socket.id);
     first();
     for (const message of history) this.deliveries.add(socket.id, message.id);
-    this.deliveries.welcomed(socket.id, covered);
+    if (covered !== undefined) this.deliveries.covered(socket.id, room, covered);
     const emit = socket.emit.bind(socket) as LooseEmit;
     for (const event of held) {
       const id = chatId(event);
@@ -131,7 +131,7 @@ export class Broadcaster {
     let sent = 0;
     for (const socket of this.audiences.get(room) ?? []) {
       if (this.welcoming.has(socket.id)) continue;
-      for (const message of this.deliveries.missing(socket.id, log)) {
+      for (const message of this.deliveries.missing(socket.id, room, log)) {
         this.deliveries.add(socket.id, message.id);
         socket.emit('chat', message);
         sent++;

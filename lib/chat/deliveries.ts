@@ -11,8 +11,10 @@ import type { ChatMessage } from '../protocol/payloads';
 const REMEMBERED_IDS = 4096;
 
 interface Delivered {
-  /** Ids up to this one count as received (its history reached that far); undefined until welcomed. */
-  floor: number | undefined;
+  /** Per room: ids up to this one count as received (its history there reached that far); none until its history was sent. */
+  floors: Map<string, number>;
+  /** Ids up to this one were forgotten: never repaired again. */
+  forgotten: number;
   /** The most recent ids it received, oldest first. */
   seen: Set<number>;
 }
@@ -30,35 +32,39 @@ export class Deliveries {
 
   /** Records that `socketId` received message `id`. */
   add(socketId: string, id: number): void {
-    let delivered = this.sockets.get(socketId);
-    if (delivered === undefined) {
-      delivered = { floor: undefined, seen: new Set() };
-      this.sockets.set(socketId, delivered);
-    }
+    const delivered = this.of(socketId);
     delivered.seen.add(id);
     if (id > this.newest) this.newest = id;
     if (delivered.seen.size > REMEMBERED_IDS) {
       const oldest = delivered.seen.values().next().value as number;
       delivered.seen.delete(oldest);
-      // Forgotten ids fall below the floor: they are never repaired again.
-      delivered.floor = Math.max(delivered.floor ?? 0, oldest);
+      delivered.forgotten = Math.max(delivered.forgotten, oldest);
     }
   }
 
-  /** The socket's welcome history reached message `covered`: older ones are not a gap. */
-  welcomed(socketId: string, covered: number): void {
-    const delivered = this.sockets.get(socketId);
-    if (delivered === undefined) this.sockets.set(socketId, { floor: covered, seen: new Set() });
-    else delivered.floor = Math.max(delivered.floor ?? covered, covered);
+  /** The socket's history of `room` (its welcome's, or a join's) reached message `covered`: older ones are not a gap. */
+  covered(socketId: string, room: string, covered: number): void {
+    const { floors } = this.of(socketId);
+    floors.set(room, Math.max(floors.get(room) ?? covered, covered));
     if (covered > this.newest) this.newest = covered;
   }
 
-  /** The messages of `log` that welcomed socket `socketId` has not received (none before its welcome). */
-  missing(socketId: string, log: readonly ChatMessage[]): ChatMessage[] {
+  /** The messages of `room`'s `log` that socket `socketId` has not received (none before its history there). */
+  missing(socketId: string, room: string, log: readonly ChatMessage[]): ChatMessage[] {
     const delivered = this.sockets.get(socketId);
-    const floor = delivered?.floor;
+    const floor = delivered?.floors.get(room);
     if (delivered === undefined || floor === undefined) return [];
-    return log.filter((message) => message.id > floor && !delivered.seen.has(message.id));
+    const after = Math.max(floor, delivered.forgotten);
+    return log.filter((message) => message.id > after && !delivered.seen.has(message.id));
+  }
+
+  private of(socketId: string): Delivered {
+    let delivered = this.sockets.get(socketId);
+    if (delivered === undefined) {
+      delivered = { floors: new Map(), forgotten: 0, seen: new Set() };
+      this.sockets.set(socketId, delivered);
+    }
+    return delivered;
   }
 
   /** Forgets a socket that is gone. */
