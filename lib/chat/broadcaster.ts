@@ -37,6 +37,10 @@ function chatId(event: BatchedEvent): number | undefined {
   return typeof id === 'number' ? id : undefined;
 }
 
+// How long after its history a socket's live lines are checked against it: a live copy of a line
+// the history carried (stored on any node just before the read) arrives within milliseconds.
+const RECENT_MS = 10_000;
+
 // Typed emit for events whose arguments were assembled as a list.
 type LooseEmit = (event: string, ...args: unknown[]) => boolean;
 
@@ -48,8 +52,10 @@ export class Broadcaster {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Each room's local sockets (the Socket.IO rooms mirror this; this copy is what we iterate). */
   private readonly audiences = new Map<string, Set<ChatSocket>>();
-  /** Sockets whose welcome is running, with the events held for them meanwhile. */
-  private readonly welcoming = new Map<string, BatchedEvent[]>();
+  /** Sockets whose welcome (or join) is running, with the events held for them meanwhile. */
+  private readonly welcoming = new Map<string, { socket: ChatSocket; held: BatchedEvent[] }>();
+  /** Sockets whose history went out lately: a live copy of one of its lines may still come. */
+  private readonly recent = new Map<string, { socket: ChatSocket; until: number }>();
 
   /**
    * `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never);
@@ -81,6 +87,7 @@ export class Broadcaster {
       this.audiences.set(room, audience);
     }
     if (room === DEFAULT_ROOM) socket.once('disconnect', () => this.forget(socket));
+    if (!audience.has(socket)) this.deliveries.joined(socket.id, room);
     audience.add(socket);
     void socket.join([roomChannel(room), socket.data.batch === true ? batchChannel(room) : plainChannel(room)]);
   }
@@ -101,7 +108,7 @@ export class Broadcaster {
    * are kept aside instead of sent, so that its `history` goes first.
    */
   hold(socket: ChatSocket): void {
-    if (!this.welcoming.has(socket.id)) this.welcoming.set(socket.id, []);
+    if (!this.welcoming.has(socket.id)) this.welcoming.set(socket.id, { socket, held: [] });
   }
 
   /**
@@ -110,18 +117,16 @@ export class Broadcaster {
    * sent), then sends what was held, except messages the history already carried.
    */
   release(socket: ChatSocket, first: () => void, history: readonly ChatMessage[], covered: number | undefined, room: string = DEFAULT_ROOM): void {
-    const held = this.welcoming.get(socket.id) ?? [];
+    const held = this.welcoming.get(socket.id)?.held ?? [];
     this.welcoming.delete(socket.id);
     first();
-    for (const message of history) this.deliveries.add(socket.id, message.id);
+    for (const message of history) this.deliveries.received(socket.id, message.id);
     if (covered !== undefined) this.deliveries.covered(socket.id, room, covered);
+    if (history.length > 0) this.recent.set(socket.id, { socket, until: Date.now() + RECENT_MS });
     const emit = socket.emit.bind(socket) as LooseEmit;
     for (const event of held) {
       const id = chatId(event);
-      if (id !== undefined) {
-        if (this.deliveries.has(socket.id, id)) continue;
-        this.deliveries.add(socket.id, id);
-      }
+      if (id !== undefined && this.deliveries.has(socket.id, id)) continue;
       emit(...event);
     }
   }
@@ -132,7 +137,7 @@ export class Broadcaster {
     for (const socket of this.audiences.get(room) ?? []) {
       if (this.welcoming.has(socket.id)) continue;
       for (const message of this.deliveries.missing(socket.id, room, log)) {
-        this.deliveries.add(socket.id, message.id);
+        this.deliveries.received(socket.id, message.id);
         socket.emit('chat', message);
         sent++;
       }
@@ -213,34 +218,40 @@ export class Broadcaster {
 
   /** Delivers a room-wide event (said here or on another node) to this node's sockets. */
   private deliver(room: string, event: BatchedEvent): void {
+    const id = chatId(event);
+    if (id !== undefined) this.deliveries.delivered(room, id);
     this.emitLocal(room, false, [event], false);
     this.batcher.push(room, event);
   }
 
   /**
    * Emits `events` to one audience of `room` on this node: held for sockets being welcomed,
-   * filtered for sockets that already hold one of the messages, broadcast to the rest.
+   * filtered for sockets whose history already carried one of the messages, broadcast to the rest.
+   * Only those few sockets are looked at one by one; the broadcast itself is Socket.IO's.
    */
   private emitLocal(room: string, batchAudience: boolean, events: BatchedEvent[], asBatch: boolean): void {
+    const audience = this.audiences.get(room);
+    if (audience === undefined || audience.size === 0) return;
+    const inAudience = (socket: ChatSocket): boolean => audience.has(socket) && (socket.data.batch === true) === batchAudience;
     const except: string[] = [];
-    const ids = events.map(chatId);
-    const hasIds = ids.some((id) => id !== undefined);
-    for (const socket of this.audiences.get(room) ?? []) {
-      if ((socket.data.batch === true) !== batchAudience) continue;
-      const held = this.welcoming.get(socket.id);
-      if (held !== undefined) {
-        held.push(...events);
-        except.push(socket.id);
-        continue;
-      }
-      if (!hasIds) continue;
-      if (ids.some((id) => id !== undefined && this.deliveries.has(socket.id, id))) {
+    for (const { socket, held } of this.welcoming.values()) {
+      if (!inAudience(socket)) continue;
+      held.push(...events);
+      except.push(socket.id);
+    }
+    const ids = events.map(chatId).filter((id): id is number => id !== undefined);
+    if (ids.length > 0 && this.recent.size > 0) {
+      const now = Date.now();
+      for (const [socketId, { socket, until }] of this.recent) {
+        if (until < now) {
+          this.recent.delete(socketId);
+          continue;
+        }
+        if (!inAudience(socket) || this.welcoming.has(socketId) || !ids.some((id) => this.deliveries.has(socketId, id))) continue;
         // Rare (a live copy of a line its history held): this socket gets its own, filtered copy.
-        except.push(socket.id);
+        except.push(socketId);
         this.emitFiltered(socket, events, asBatch);
-        continue;
       }
-      for (const id of ids) if (id !== undefined) this.deliveries.add(socket.id, id);
     }
     const channel = batchAudience ? batchChannel(room) : plainChannel(room);
     const to = except.length > 0 ? this.namespace.local.to(channel).except(except) : this.namespace.local.to(channel);
@@ -251,10 +262,7 @@ export class Broadcaster {
   private emitFiltered(socket: ChatSocket, events: BatchedEvent[], asBatch: boolean): void {
     const kept = events.filter((event) => {
       const id = chatId(event);
-      if (id === undefined) return true;
-      if (this.deliveries.has(socket.id, id)) return false;
-      this.deliveries.add(socket.id, id);
-      return true;
+      return id === undefined || !this.deliveries.has(socket.id, id);
     });
     if (kept.length === 0) return;
     if (asBatch) socket.emit('batch', kept);
@@ -272,6 +280,7 @@ export class Broadcaster {
   private forget(socket: ChatSocket): void {
     for (const audience of this.audiences.values()) audience.delete(socket);
     this.welcoming.delete(socket.id);
+    this.recent.delete(socket.id);
     this.deliveries.forget(socket.id);
   }
 }
