@@ -8,7 +8,9 @@ import createDebug from 'debug';
 import type { NextFunction, Request, Response } from 'express';
 import { Server as SocketIOServer } from 'socket.io';
 import { ChatCluster } from './cluster/chat-cluster';
-import { Sanctions } from './chat/sanctions';
+import { LocalSanctions } from './chat/sanctions';
+import { NO_BUS } from './chat/event-bus';
+import { obeyCluster } from './namespace/cluster-commands';
 import { createLimits } from './limits/limits';
 import { createAllowRequest, createNamespaceGate, trackEngineConnections } from './namespace/handshake-gate';
 import { recheckIdentities } from './access/identity';
@@ -71,9 +73,13 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
   const cluster = resolved.cluster ? new ChatCluster(resolved.cluster, resolved.namespace, logger) : undefined;
   const createdAt = Date.now();
   const presence = cluster?.presence ?? new LocalPresence();
-  const rooms = new Rooms({ rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength });
+  const rooms = new Rooms(
+    { rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength },
+    cluster?.rooms,
+  );
   const limits = createLimits(resolved);
-  const sanctions = new Sanctions();
+  const sanctions = cluster?.sanctions ?? new LocalSanctions();
+  const bus = cluster?.bus ?? NO_BUS;
   const timers = new Set<NodeJS.Timeout>();
   let chatContext: HandlerContext | undefined;
   // Opened in the background, retried until it opens: the chat serves meanwhile.
@@ -114,14 +120,16 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       namespace: nsp,
       store,
       presence,
-      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs),
+      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs, bus),
       logger,
       rooms,
       limits,
       sanctions,
+      bus,
     };
     bound.context = context;
     chatContext = context;
+    obeyCluster(context);
     // The host's middleware (its session) runs on every handshake, so `identify` sees req.session.
     for (const use of resolved.use) io.engine.use(use);
     bound.gate = createNamespaceGate(context);
@@ -162,7 +170,8 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
     if (namespace !== undefined) throw new ChatOptionError('CHATTERBOX_INVALID_STATE', 'express-chatterbox: the chat is already attached');
     if (closed !== undefined) throw new ChatOptionError('CHATTERBOX_INVALID_STATE', 'express-chatterbox: the chat is closed');
     assertServer(server);
-    const adapter = resolved.adapter ?? cluster?.adapter;
+    // Chat traffic between nodes travels on the cluster's own bus; a host's adapter is its business.
+    const adapter = resolved.adapter;
     const maxHttpBufferSize = resolved.maxHttpBufferSize ?? resolved.maxMessageLength * 4 + FRAME_OVERHEAD_BYTES;
     const taken = leaseEngine(
       server,

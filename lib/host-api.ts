@@ -1,7 +1,6 @@
 /** The host's side of moderation and identity: the methods `createChatMiddleware` adds to the middleware. */
-import { signOutSocket } from './access/identity';
+import { signOut } from './namespace/cluster-commands';
 import { ChatOptionError, invalidArgument } from './options';
-import { nickKey } from './protocol/nick';
 import type { ChatContext } from './chat/context';
 import { validateMessageText } from './protocol/validate';
 import {
@@ -23,9 +22,9 @@ const HOST = 'host';
 
 /** What the host can do to the chat from its own code. */
 export interface ChatHostApi {
-  /** Disconnects `nick` and keeps it out for `seconds` (default 60); returns how many connections were closed. */
+  /** Disconnects `nick` on every node and keeps it out for `seconds` (default 60); returns how many of this node's connections were closed. */
   kick(nick: string, seconds?: number): number;
-  /** Keeps `nick` from sending messages for `seconds` (default 300); returns how many connections it has. */
+  /** Keeps `nick` from sending messages for `seconds` (default 300), on every node; returns how many of this node's connections it has. */
   mute(nick: string, seconds?: number): number;
   /** A kick meant to last: `seconds` defaults to a day. Returns how many connections were closed. */
   ban(nick: string, seconds?: number): number;
@@ -39,7 +38,7 @@ export interface ChatHostApi {
   send(text: string): void;
   /**
    * Disconnects every connection of the signed-in user shown as `nick` (call it when the host's
-   * session ends, e.g. at logout); no ban. Returns how many were closed.
+   * session ends, e.g. at logout), on every node; no ban. Returns how many of this node's were closed.
    */
   signOut(nick: string): number;
 }
@@ -99,17 +98,6 @@ export function createHostApi(getContext: () => ChatContext | undefined): ChatHo
       const context = need('send');
       sendSystem(context, validateMessageText(text, context.options.maxMessageLength));
     },
-    signOut: (nick) => {
-      const context = need('signOut');
-      const key = nickKey(nickArgument('signOut', nick));
-      let closed = 0;
-      for (const socket of [...context.namespace.sockets.values()]) {
-        if (socket.data.user !== undefined && socket.data.nickKey === key) {
-          signOutSocket(socket);
-          closed++;
-        }
-      }
-      return closed;
-    },
+    signOut: (nick) => signOut(need('signOut'), nickArgument('signOut', nick)),
   };
 }

@@ -29,7 +29,7 @@ export type {
   AppendResult,
   MessagesAfter,
 } from './options';
-export type { ClusterState } from './cluster/chat-cluster';
+export type { ClusterState, ClusterStatus, ClusterRedis } from './cluster/chat-cluster';
 export type { DependencyState, DependencyStatus, ChatStatus } from './chat/dependency-status';
 export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';
 export type { ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData } from './protocol/events';

@@ -1,11 +1,18 @@
 /**
- * The one place that sends room-wide events, so that rooms, batching and clusters change how
- * events travel without touching the handlers. Each room has two audiences: clients that said
- * they understand `batch` frames (coalesced under load by the EventBatcher) and the others (one
- * event per frame, as the original protocol's clients expect).
+ * The one place that sends room-wide events, so that rooms, batching, welcomes and clusters change
+ * how events travel without touching the handlers. It delivers to this node's sockets only and
+ * hands each event to the cluster's bus, whose other nodes deliver it to theirs through this same
+ * path: every line a socket receives passes here, which is what lets a welcome be exactly-once
+ * (see {@link Broadcaster.hold}) and a gap repair send each socket only what it lacks.
+ *
+ * Each room has two audiences: clients that said they understand `batch` frames (coalesced under
+ * load by the EventBatcher) and the others (one event per frame, as the original protocol's
+ * clients expect).
  */
 import type { BatchedEvent } from '../protocol/events';
 import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type ModerationUpdate } from '../protocol/payloads';
+import { Deliveries } from './deliveries';
+import { NO_BUS, type EventBus } from './event-bus';
 import { EventBatcher } from './event-batcher';
 import type { ChatNamespace, ChatSocket } from './socket-types';
 
@@ -27,40 +34,121 @@ function plainChannel(room: string): string {
   return `plain:${room}`;
 }
 
+/** The message id a chat event carries, if it is a stored message. */
+function chatId(event: BatchedEvent): number | undefined {
+  if (event[0] !== 'chat') return undefined;
+  const id = (event[1] as Partial<ChatMessage> | undefined)?.id;
+  return typeof id === 'number' ? id : undefined;
+}
+
+// How long after its history a socket's live lines are checked against it: a live copy of a line
+// the history carried (stored on any node just before the read) arrives within milliseconds.
+const RECENT_MS = 10_000;
+
 // Typed emit for events whose arguments were assembled as a list.
 type LooseEmit = (event: string, ...args: unknown[]) => boolean;
 
-/** Sends chat-wide events to every socket of a room, on every node the adapter reaches. */
+/** Sends chat-wide events to every socket of a room: this node's directly, the others' through the bus. */
 export class Broadcaster {
+  /** What each local socket has received. */
+  readonly deliveries = new Deliveries();
   private readonly batcher: EventBatcher;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Each room's local sockets (the Socket.IO rooms mirror this; this copy is what we iterate). */
+  private readonly audiences = new Map<string, Set<ChatSocket>>();
+  /** Sockets whose welcome (or join) is running, with the events held for them meanwhile. */
+  private readonly welcoming = new Map<string, { socket: ChatSocket; held: BatchedEvent[] }>();
+  /** Sockets whose history went out lately: a live copy of one of its lines may still come. */
+  private readonly recent = new Map<string, { socket: ChatSocket; until: number }>();
 
-  /** `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never). */
+  /**
+   * `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never);
+   * `bus`: how the other nodes of a cluster hear this node's events.
+   */
   constructor(
     private readonly namespace: ChatNamespace,
     batchWindowMs = 0,
+    private readonly bus: EventBus = NO_BUS,
   ) {
     this.batcher = new EventBatcher(
       {
-        sendOne: (room, [event, ...args]) => {
-          (this.namespace.to(batchChannel(room)).emit as LooseEmit)(event, ...args);
-        },
-        sendBatch: (room, events) => {
-          this.namespace.to(batchChannel(room)).emit('batch', events);
-        },
+        sendOne: (room, event) => this.emitLocal(room, true, [event], false),
+        sendBatch: (room, events) => this.emitLocal(room, true, events, true),
       },
       batchWindowMs,
     );
+    bus.subscribe((message) => {
+      if (message.type === 'event') this.deliver(message.room, message.event);
+      else if (message.type === 'typing') this.typingLocal(undefined, message.nick, message.room);
+      else if (message.type === 'moderation') this.namespace.local.to(MODERATORS_CHANNEL).emit('moderation', message.update);
+    });
   }
 
   /** Puts a socket in a room's audience. */
   join(socket: ChatSocket, room: string = DEFAULT_ROOM): void {
+    let audience = this.audiences.get(room);
+    if (audience === undefined) {
+      audience = new Set();
+      this.audiences.set(room, audience);
+    }
+    if (room === DEFAULT_ROOM) socket.once('disconnect', () => this.forget(socket));
+    if (!audience.has(socket)) this.deliveries.joined(socket.id, room);
+    audience.add(socket);
     void socket.join([roomChannel(room), socket.data.batch === true ? batchChannel(room) : plainChannel(room)]);
   }
 
   /** Takes a socket out of a room's audience. */
   leave(socket: ChatSocket, room: string): void {
+    this.audiences.get(room)?.delete(socket);
     for (const channel of [roomChannel(room), batchChannel(room), plainChannel(room)]) void socket.leave(channel);
+  }
+
+  /** The rooms that have local sockets, for the gap repair. */
+  rooms(): string[] {
+    return [...this.audiences.keys()].filter((room) => (this.audiences.get(room)?.size ?? 0) > 0);
+  }
+
+  /**
+   * Starts a socket's welcome: from now until {@link release}, the room-wide events meant for it
+   * are kept aside instead of sent, so that its `history` goes first.
+   */
+  hold(socket: ChatSocket): void {
+    if (!this.welcoming.has(socket.id)) this.welcoming.set(socket.id, { socket, held: [] });
+  }
+
+  /**
+   * Ends a socket's welcome (or a join): runs `first` (which emits `history`), records `history`'s
+   * messages as received (`covered`: the id its history of `room` reached; undefined when none was
+   * sent), then sends what was held, except messages the history already carried.
+   */
+  release(socket: ChatSocket, first: () => void, history: readonly ChatMessage[], covered: number | undefined, room: string = DEFAULT_ROOM): void {
+    const held = this.welcoming.get(socket.id)?.held ?? [];
+    this.welcoming.delete(socket.id);
+    first();
+    for (const message of history) this.deliveries.received(socket.id, message.id);
+    if (covered !== undefined) this.deliveries.covered(socket.id, room, covered);
+    if (history.length > 0) this.recent.set(socket.id, { socket, until: Date.now() + RECENT_MS });
+    const emit = socket.emit.bind(socket) as LooseEmit;
+    for (const event of held) {
+      const id = chatId(event);
+      if (id !== undefined && this.deliveries.has(socket.id, id)) continue;
+      const [name, ...args] = event;
+      emit(name, ...args);
+    }
+  }
+
+  /** Sends `messages` of `room`'s log to each local socket there that lacks them (after a Redis outage). */
+  repair(room: string, log: readonly ChatMessage[]): number {
+    let sent = 0;
+    for (const socket of this.audiences.get(room) ?? []) {
+      if (this.welcoming.has(socket.id)) continue;
+      for (const message of this.deliveries.missing(socket.id, room, log)) {
+        this.deliveries.received(socket.id, message.id);
+        socket.emit('chat', message);
+        sent++;
+      }
+    }
+    return sent;
   }
 
   /** A stored message, to everyone in its room (the author included). */
@@ -98,7 +186,8 @@ export class Broadcaster {
 
   /** A moderation action or a report, to the moderators only (sockets in {@link MODERATORS_CHANNEL}). */
   moderators(update: ModerationUpdate): void {
-    this.namespace.to(MODERATORS_CHANNEL).emit('moderation', update);
+    this.namespace.local.to(MODERATORS_CHANNEL).emit('moderation', update);
+    this.bus.publish({ type: 'moderation', update });
   }
 
   /** A SYSTEM line from the host, to everyone in the default room. */
@@ -108,9 +197,8 @@ export class Broadcaster {
 
   /** Someone is typing in a room: to everyone there but the typist's socket (a hint: never held). */
   typing(socket: ChatSocket, nick: string, room: string): void {
-    const to = this.namespace.to(roomChannel(room)).except(socket.id);
-    if (room === DEFAULT_ROOM) to.emit('typing', nick);
-    else to.emit('typing', nick, { room });
+    this.typingLocal(socket.id, nick, room);
+    this.bus.publish({ type: 'typing', room, nick });
   }
 
   /** Runs a store-then-broadcast step, remembered until it ends (see {@link settled}). */
@@ -136,8 +224,75 @@ export class Broadcaster {
   }
 
   private send(room: string, event: BatchedEvent): void {
-    const [name, ...args] = event;
-    (this.namespace.to(plainChannel(room)).emit as LooseEmit)(name, ...args);
+    this.deliver(room, event);
+    this.bus.publish({ type: 'event', room, event });
+  }
+
+  /** Delivers a room-wide event (said here or on another node) to this node's sockets. */
+  private deliver(room: string, event: BatchedEvent): void {
+    const id = chatId(event);
+    if (id !== undefined) this.deliveries.delivered(room, id);
+    this.emitLocal(room, false, [event], false);
     this.batcher.push(room, event);
+  }
+
+  /**
+   * Emits `events` to one audience of `room` on this node: held for sockets being welcomed,
+   * filtered for sockets whose history already carried one of the messages, broadcast to the rest.
+   * Only those few sockets are looked at one by one; the broadcast itself is Socket.IO's.
+   */
+  private emitLocal(room: string, batchAudience: boolean, events: BatchedEvent[], asBatch: boolean): void {
+    const audience = this.audiences.get(room);
+    if (audience === undefined || audience.size === 0) return;
+    const inAudience = (socket: ChatSocket): boolean => audience.has(socket) && (socket.data.batch === true) === batchAudience;
+    const except: string[] = [];
+    for (const { socket, held } of this.welcoming.values()) {
+      if (!inAudience(socket)) continue;
+      held.push(...events);
+      except.push(socket.id);
+    }
+    const ids = events.map(chatId).filter((id): id is number => id !== undefined);
+    if (ids.length > 0 && this.recent.size > 0) {
+      const now = Date.now();
+      for (const [socketId, { socket, until }] of this.recent) {
+        if (until < now) {
+          this.recent.delete(socketId);
+          continue;
+        }
+        if (!inAudience(socket) || this.welcoming.has(socketId) || !ids.some((id) => this.deliveries.has(socketId, id))) continue;
+        // Rare (a live copy of a line its history held): this socket gets its own, filtered copy.
+        except.push(socketId);
+        this.emitFiltered(socket, events, asBatch);
+      }
+    }
+    const channel = batchAudience ? batchChannel(room) : plainChannel(room);
+    const to = except.length > 0 ? this.namespace.local.to(channel).except(except) : this.namespace.local.to(channel);
+    if (asBatch) to.emit('batch', events);
+    else for (const [name, ...args] of events) (to.emit as LooseEmit)(name, ...args);
+  }
+
+  private emitFiltered(socket: ChatSocket, events: BatchedEvent[], asBatch: boolean): void {
+    const kept = events.filter((event) => {
+      const id = chatId(event);
+      return id === undefined || !this.deliveries.has(socket.id, id);
+    });
+    if (kept.length === 0) return;
+    if (asBatch) socket.emit('batch', kept);
+    else for (const [name, ...args] of kept) (socket.emit.bind(socket) as LooseEmit)(name, ...args);
+  }
+
+  private typingLocal(typist: string | undefined, nick: string, room: string): void {
+    const except = [...this.welcoming.keys()];
+    if (typist !== undefined) except.push(typist);
+    const to = this.namespace.local.to(roomChannel(room)).except(except);
+    if (room === DEFAULT_ROOM) to.emit('typing', nick);
+    else to.emit('typing', nick, { room });
+  }
+
+  private forget(socket: ChatSocket): void {
+    for (const audience of this.audiences.values()) audience.delete(socket);
+    this.welcoming.delete(socket.id);
+    this.recent.delete(socket.id);
+    this.deliveries.forget(socket.id);
   }
 }

@@ -1,53 +1,112 @@
 /**
- * One chat on several processes: the classic Redis pub/sub adapter carries broadcasts between
- * nodes, RedisPresence keeps the user list and nickname claims, and this file ties them together:
- * connection state (and the degraded mode while Redis is away), heartbeats and sweeps, the
- * rejoin that writes local presence back, and the repair of message gaps from the message log.
+ * One chat on several processes. Chatterbox's own Redis connections carry the bus (room-wide
+ * events, kicks, repair requests), cluster-wide presence, sanctions and rooms; this file ties them
+ * together: the connection state (and the degraded mode while Redis is away, including at start),
+ * heartbeats and sweeps, the rejoin that writes local state back, and the repair of every room's
+ * message gap from the message log.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import createDebug from 'debug';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { ServerOptions } from 'socket.io';
 import type { ChatContext } from '../chat/context';
+import type { EventBus } from '../chat/event-bus';
 import type { ChatLogger } from '../options/logger';
-import { DEFAULT_ROOM, type ChatMessage } from '../protocol/payloads';
+import type { ChatMessage } from '../protocol/payloads';
 import { DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
 import { sendSystemLine } from '../chat/replies';
 import { ChatOptionError, type ResolvedClusterOptions } from '../options';
-import { DeliveryTracker } from './delivery-tracker';
+import { RedisBus } from './redis-bus';
 import { RedisPresence } from './redis-presence';
+import { RedisRooms } from './redis-rooms';
+import { RedisSanctions } from './redis-sanctions';
 
 const debug = createDebug('chatterbox:cluster');
 
-/** The cluster's state, as `status().cluster` reports it. */
+/** The cluster's connection state, as `status().cluster` reports it. */
 export type ClusterState =
   /** No `cluster` option: one process. */
   | 'off'
-  /** Started, Redis not reached yet. */
+  /** Started, the first attempt to reach Redis still running. */
   | 'connecting'
   /** Every Redis connection is up: one chat with the other nodes. */
-  | 'connected'
-  /** Redis is unreachable: serving this node's users only; rejoins by itself. */
+  | 'ok'
+  /** Redis is unreachable (at start or later): serving this node's users only; rejoins by itself. */
   | 'degraded';
 
-// Gives resubscription and in-flight broadcasts time to land before the log is compared with what
-// each socket received; the second wait lets a message appended just before the read arrive.
+/** The cluster's state and since when (ms since the epoch). */
+export interface ClusterStatus {
+  state: ClusterState;
+  since: number;
+}
+
+/**
+ * The ioredis client Chatterbox opened for its commands (no offline queue: a command fails at
+ * once while Redis is away), typed by shape so the shipped declarations do not import ioredis.
+ * Other parts of the chat (rate limits) may use it; Chatterbox closes it.
+ */
+export interface ClusterRedis {
+  readonly status: string;
+  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  smembers(key: string): Promise<string[]>;
+  del(...keys: string[]): Promise<number>;
+  hgetall(key: string): Promise<Record<string, string>>;
+  hdel(key: string, ...fields: string[]): Promise<number>;
+}
+
+// Gives in-flight events time to land before the log is compared with what each socket received;
+// the second wait lets a message appended just before the read arrive.
 const REPAIR_SETTLE_MS = 500;
 const REPAIR_RECHECK_MS = 300;
 // Ids are committed in order but delivered through several nodes: look a little further back.
 const REPAIR_SLACK = 50;
-const REPAIR_EVENT = 'chatterbox:repair';
+// Reconnect backoff: doubling from 100 ms, capped at 5 s, with jitter so nodes do not retry in step.
+const RETRY_BASE_MS = 100;
+const RETRY_CAP_MS = 5_000;
+// close() gives Redis this long to say goodbye before the connections are dropped.
+const CLOSE_GRACE_MS = 1_500;
+
+// ioredis connection states after an attempt failed (it retries from 'reconnecting').
+const FAILED = new Set(['reconnecting', 'close', 'end']);
+
+/** Capped, jittered exponential backoff for ioredis's `retryStrategy`. */
+export function retryDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(attempt, 10));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Resolves with `promise`'s value, or undefined after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
 
 /** The Redis side of one chat node. */
 export class ChatCluster {
-  /** The Socket.IO adapter constructor for the server Chatterbox creates. */
-  readonly adapter: ServerOptions['adapter'];
-  /** Cluster-wide presence, for the namespace's handlers. */
+  /** The connection for commands, shared with the chat's other cluster-wide parts (rate limits). */
+  readonly redis: ClusterRedis;
+  /** How this node's events reach the others. */
+  readonly bus: EventBus;
+  /** Cluster-wide presence. */
   readonly presence: RedisPresence;
+  /** Cluster-wide mutes and bans. */
+  readonly sanctions: RedisSanctions;
+  /** Cluster-wide rooms. */
+  readonly rooms: RedisRooms;
   private readonly clients: Redis[];
-  private readonly tracker = new DeliveryTracker();
-  private state: Exclude<ClusterState, 'off'> = 'connecting';
+  private state: ClusterStatus = { state: 'connecting', since: Date.now() };
+  private everUp = false;
   private context: ChatContext | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
@@ -60,86 +119,106 @@ export class ChatCluster {
     namespace: string,
     private readonly logger: ChatLogger,
   ) {
-    const { Redis: RedisClass, createAdapter } = loadModules();
+    const { Redis: RedisClass } = loadIoredis();
+    const retryStrategy = (attempt: number): number => retryDelay(attempt);
     const make = (overrides: RedisOptions): Redis =>
-            // The host's client is an ioredis instance (checked by duck typing at creation).
-      typeof options.redis === 'string' ? new RedisClass(options.redis, overrides) : (options.redis as Redis).duplicate(overrides);
-    // No offline queue: while Redis is away a publish or a claim fails at once (and is caught)
+      // The host's client is an ioredis instance (checked by duck typing at creation).
+      typeof options.redis === 'string'
+        ? new RedisClass(options.redis, { retryStrategy, ...overrides })
+        : (options.redis as Redis).duplicate({ retryStrategy, ...overrides });
+    // No offline queue: while Redis is away a publish or a command fails at once (and is caught)
     // instead of queueing for ten seconds and rejecting with MaxRetriesPerRequestError.
     const pub = make({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     // The subscriber queues its SUBSCRIBE until connected and retries forever.
     const sub = make({ maxRetriesPerRequest: null });
     const command = make({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     this.clients = [pub, sub, command];
-    guardPublish(pub);
     for (const client of this.clients) {
-      client.on('error', (error: Error) => debug('redis error: %s', error.message));
+      client.on('error', (error: Error) => {
+        debug('redis error: %s', error.message);
+        this.updateState();
+      });
       client.on('ready', () => this.updateState());
       client.on('close', () => this.updateState());
       client.on('end', () => this.updateState());
     }
     const node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-    this.presence = new RedisPresence(command, `${options.keyPrefix}{${namespace}}:`, node, options.nodeTimeoutMs);
-    this.adapter = createAdapter(pub, sub, { key: `${options.keyPrefix}socket.io` }) as ServerOptions['adapter'];
+    const prefix = `${options.keyPrefix}{${namespace}}:`;
+    this.redis = command;
+    this.bus = new RedisBus(pub, sub, `${prefix}bus`, node);
+    this.presence = new RedisPresence(command, prefix, node, options.nodeTimeoutMs);
+    this.sanctions = new RedisSanctions(command, prefix, this.bus);
+    this.rooms = new RedisRooms(command, prefix, node);
     debug('node %s', node);
   }
 
-  /** The current state. */
-  get status(): Exclude<ClusterState, 'off'> {
-    return this.state;
+  /** The current state and since when. */
+  get status(): ClusterStatus {
+    return { ...this.state };
   }
 
   /** Starts heartbeats, sweeps and gap repair for the chat's namespace. */
   bind(context: ChatContext): void {
     this.context = context;
-    const nsp = context.namespace;
-    nsp.on('connection', (socket) => this.tracker.track(socket));
-    // Sent by a node that rejoined: this node's users missed what that node said while away.
-    (nsp as unknown as NodeJS.EventEmitter).on(REPAIR_EVENT, (since: unknown) => {
-      if (typeof since === 'number') this.repairSoon(since);
+    this.bus.subscribe((message) => {
+      // A node that rejoined: this node's users missed what that node said while away.
+      if (message.type === 'repair') this.repairSoon(message.since);
     });
     this.timer = setInterval(() => void this.tick(), this.options.heartbeatMs);
     this.timer.unref();
     void this.tick();
   }
 
-  /** Leaves the cluster (this node's users leave every list at once) and closes Chatterbox's connections. */
+  /** Leaves the cluster (this node's users leave every list at once) and closes Chatterbox's connections; settles within seconds whatever Redis does. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
     try {
-      const gone = await this.presence.leave();
-      for (const nick of gone) this.context?.broadcaster.exit(nick);
+      const gone = await within(this.presence.leave(), CLOSE_GRACE_MS);
+      for (const nick of gone ?? []) this.context?.broadcaster.exit(nick);
+      await within(this.rooms.leaveAll(), CLOSE_GRACE_MS);
     } catch (error) {
       debug('leaving failed: %s', String(error));
     }
-    await Promise.all(this.clients.map((client) => client.quit().catch(() => client.disconnect())));
+    await Promise.all(
+      this.clients.map(async (client) => {
+        if (client.status === 'ready') await within(client.quit().catch(() => undefined), CLOSE_GRACE_MS);
+        client.disconnect();
+      }),
+    );
+  }
+
+  private enter(state: Exclude<ClusterState, 'off'>): void {
+    this.state = { state, since: Date.now() };
   }
 
   private updateState(): void {
     if (this.closed) return;
     const up = this.clients.every((client) => client.status === 'ready');
-    const previous = this.state;
-    if (up && previous !== 'connected') {
-      this.state = 'connected';
+    const previous = this.state.state;
+    if (up && previous !== 'ok') {
+      this.enter('ok');
       if (previous === 'degraded') {
-        this.logger.warn('Redis is reachable again: this node rejoined the cluster');
-        void this.rejoin();
-      } else {
-        void this.tick();
+        (this.logger.info ?? this.logger.warn).call(this.logger, 'Redis is reachable again: this node rejoined the cluster');
       }
-    } else if (!up && previous === 'connected') {
-      this.state = 'degraded';
-      this.outageMark = this.tracker.newest;
+      if (previous === 'degraded' || this.everUp) void this.rejoin();
+      else void this.tick();
+      this.everUp = true;
+    } else if (!up && previous !== 'degraded' && (previous === 'ok' || this.clients.some((client) => FAILED.has(client.status)))) {
+      // 'connecting' ends with the first failed attempt: an operator must not wait for a timeout to learn it.
+      this.enter('degraded');
+      this.outageMark = this.context?.broadcaster.deliveries.newest ?? 0;
       // Once per outage: the node keeps serving its own users and rejoins by itself.
       this.logger.warn(
-        'Redis is unreachable: this node serves its own users only (logins are refused with CLUSTER_UNAVAILABLE) until it returns',
+        previous === 'connecting'
+          ? 'Redis is unreachable at start: this node serves its own users only until it can reach Redis (retrying)'
+          : 'Redis is unreachable: this node serves its own users only until it returns',
       );
     }
   }
 
-  /** Heartbeat, and sweep of dead nodes; runs one at a time. */
+  /** Heartbeat, sweep of dead nodes and sanctions refresh; runs one at a time. */
   private async tick(): Promise<void> {
     if (this.ticking || this.closed || !this.presence.available) return;
     this.ticking = true;
@@ -149,6 +228,7 @@ export class ChatCluster {
       const gone = await this.presence.sweep();
       for (const nick of gone) this.context?.broadcaster.exit(nick);
       if (gone.length > 0) debug('swept %d users of dead nodes', gone.length);
+      await this.sanctions.refresh();
     } catch (error) {
       debug('heartbeat failed: %s', String(error));
     } finally {
@@ -156,27 +236,25 @@ export class ChatCluster {
     }
   }
 
-  /** After an outage: presence written back, every list refreshed, gaps repaired here and on peers. */
+  /** After an outage: presence and rooms written back, every list refreshed, gaps repaired here and on peers. */
   private async rejoin(): Promise<void> {
     try {
       await this.resync();
+      await this.sanctions.refresh();
     } catch (error) {
       debug('resync failed: %s', String(error));
     }
-    const since = this.outageMark ?? this.tracker.newest;
+    const since = this.outageMark ?? this.context?.broadcaster.deliveries.newest ?? 0;
     this.outageMark = undefined;
     this.repairSoon(since);
-    try {
-      (this.context?.namespace as unknown as { serverSideEmit(event: string, since: number): void }).serverSideEmit(REPAIR_EVENT, since);
-    } catch (error) {
-      debug('repair request failed: %s', String(error));
-    }
+    this.bus.publish({ type: 'repair', since });
   }
 
   private async resync(): Promise<void> {
     const context = this.context;
     if (context === undefined) return;
     const { entered, gone, conflicts } = await this.presence.resync();
+    await this.rooms.resync();
     for (const nick of gone) context.broadcaster.exit(nick);
     for (const nick of entered) context.broadcaster.enter(nick);
     for (const socketId of conflicts) {
@@ -200,61 +278,40 @@ export class ChatCluster {
     setTimeout(() => void this.repair(since), REPAIR_SETTLE_MS).unref();
   }
 
-  /** Sends each local socket the messages after `since` it never received (the log is the truth). */
+  /** Sends each local socket, in every room it is in, the messages after `since` it never received (the log is the truth). */
   private async repair(since: number): Promise<void> {
     const context = this.context;
     if (context === undefined || this.closed) return;
-    let log: ChatMessage[];
-    try {
-      ({ messages: log } = await context.store.after(DEFAULT_ROOM, Math.max(0, since - REPAIR_SLACK), context.options.reconnectLimit));
-    } catch (error) {
-      context.logger.error('repairing a message gap failed: the log cannot be read', { error: String(error) });
-      return;
-    }
-    if (log.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, REPAIR_RECHECK_MS));
-    let sent = 0;
-    for (const socket of context.namespace.sockets.values()) {
-      for (const message of this.tracker.missing(socket.id, log)) {
-        socket.emit('chat', message);
-        sent++;
+    const logs = new Map<string, ChatMessage[]>();
+    for (const room of context.broadcaster.rooms()) {
+      try {
+        const { messages } = await context.store.after(room, Math.max(0, since - REPAIR_SLACK), context.options.reconnectLimit);
+        if (messages.length > 0) logs.set(room, messages);
+      } catch (error) {
+        context.logger.error('repairing a message gap failed: the log cannot be read', { error: String(error) });
+        return;
       }
     }
+    if (logs.size === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, REPAIR_RECHECK_MS));
+    let sent = 0;
+    for (const [room, log] of logs) sent += context.broadcaster.repair(room, log);
     debug('repaired %d deliveries after id %d', sent, since);
   }
 }
 
-/** Loads the optional peer dependencies only when `cluster` is used. */
-function loadModules(): {
-  Redis: typeof import('ioredis').Redis;
-  createAdapter: typeof import('@socket.io/redis-adapter').createAdapter;
-} {
+/** Loads the optional peer dependency only when `cluster` is used. */
+function loadIoredis(): { Redis: typeof import('ioredis').Redis } {
   try {
-    // Required lazily: a chat without `cluster` must not need them installed.
+    // Required lazily: a chat without `cluster` must not need it installed.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Redis } = require('ioredis') as typeof import('ioredis');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createAdapter } = require('@socket.io/redis-adapter') as typeof import('@socket.io/redis-adapter');
-    return { Redis, createAdapter };
+    return { Redis };
   } catch (error) {
     throw new ChatOptionError(
       'CHATTERBOX_MISSING_DEPENDENCY',
-      `express-chatterbox: the "cluster" option needs ioredis and @socket.io/redis-adapter: npm install ioredis @socket.io/redis-adapter (${String(error)})`,
+      `express-chatterbox: the "cluster" option needs ioredis: npm install ioredis (${String(error)})`,
       { cause: error },
     );
   }
-}
-
-/**
- * The adapter publishes without handling the promise; a failed publish (Redis away) would be an
- * unhandled rejection, which ends a Node 20 process. Handled here: local delivery already happened,
- * and the gap is repaired from the log on rejoin.
- */
-function guardPublish(pub: Redis): void {
-  const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
-  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args) => {
-    const result = publish(...args);
-    result.catch((error: unknown) => debug('publish failed: %s', String(error)));
-    return result;
-  };
 }

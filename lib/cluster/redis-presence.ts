@@ -2,7 +2,6 @@
  * Cluster-wide presence: nickname claims and the user list kept in Redis by atomic scripts, with a
  * per-node liveness key so that a dead node's users are swept out in bounded time.
  */
-import { ChatError } from '../protocol/error-codes';
 import type { ValidNick } from '../protocol/nick';
 import type { ClaimResult, Presence } from '../chat/presence';
 import { CLAIM, HEARTBEAT, LIST, RELEASE, RESYNC, SWEEP } from './presence-scripts';
@@ -58,12 +57,23 @@ export class RedisPresence implements Presence {
   }
 
   async claim(valid: ValidNick, owner: string, socketId: string): Promise<ClaimResult> {
-    // While Redis is away uniqueness cannot be checked across nodes: refuse rather than risk two Alices.
-    if (!this.available) throw new ChatError('CLUSTER_UNAVAILABLE');
+    if (!this.available) return this.claimLocally(valid, owner, socketId);
     const result = Number(await this.client.eval(CLAIM, 0, this.prefix, valid.key, valid.nick, owner, this.node, socketId));
     if (result < 0) return { ok: false };
     this.holdings.set(socketId, { key: valid.key, nick: valid.nick, owner });
     return { ok: true, first: result === 1 };
+  }
+
+  /**
+   * While Redis is away (at start, or later) the node serves its own users: a name is checked
+   * against this node's holders only, and the resync on rejoin gives a name claimed on two nodes
+   * meanwhile to the one Redis knew, telling the other (NICK_TAKEN).
+   */
+  private claimLocally(valid: ValidNick, owner: string, socketId: string): ClaimResult {
+    const holders = [...this.holdings.values()].filter((holding) => holding.key === valid.key);
+    if (holders.some((holding) => holding.owner !== owner)) return { ok: false };
+    this.holdings.set(socketId, { key: valid.key, nick: valid.nick, owner });
+    return { ok: true, first: holders.length === 0 };
   }
 
   async release(key: string, socketId: string): Promise<boolean> {

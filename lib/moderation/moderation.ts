@@ -39,16 +39,36 @@ export async function deleteMessage(context: ChatContext, id: number): Promise<b
   return found;
 }
 
-/** Keeps `nick` (and, while connected, its user or address) from sending for `seconds`. */
+/**
+ * Keeps `nick` (and, while connected, its user or address) from sending for `seconds`, on every
+ * node: returns how many of this node's connections it has.
+ */
 export function mute(context: ChatContext, nick: string, seconds: number = DEFAULT_MUTE_SECONDS): number {
+  const count = muteHere(context, nick, seconds);
+  context.bus.publish({ type: 'mute', nick, seconds });
+  return count;
+}
+
+/** {@link mute} on this node's connections (another node's mute arrives here through the bus). */
+export function muteHere(context: ChatContext, nick: string, seconds: number): number {
   const sockets = socketsOf(context, nick);
   context.sanctions.mute(keysFor(context, nick), Date.now() + seconds * 1000, nickKey(nick));
   for (const socket of sockets) sendSystemLine(socket, `You are muted for ${seconds} s`);
   return sockets.length;
 }
 
-/** Disconnects `nick` and keeps it (its user, or a guest's address) out for `seconds`; resolves how many sockets were closed. */
+/**
+ * Disconnects `nick` on every node and keeps it (its user, or a guest's address) out for
+ * `seconds`; returns how many of this node's connections were closed.
+ */
 export function kick(context: ChatContext, nick: string, seconds: number = DEFAULT_KICK_SECONDS): number {
+  const count = kickHere(context, nick, seconds);
+  context.bus.publish({ type: 'kick', nick, seconds });
+  return count;
+}
+
+/** {@link kick} on this node's connections (another node's kick arrives here through the bus). */
+export function kickHere(context: ChatContext, nick: string, seconds: number): number {
   const sockets = socketsOf(context, nick);
   context.sanctions.ban(keysFor(context, nick), Date.now() + seconds * 1000, nickKey(nick));
   for (const socket of sockets) {

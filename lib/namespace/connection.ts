@@ -36,6 +36,8 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   context.broadcaster.join(socket);
   // Moderators hear of every moderation action and report as it happens.
   if (socket.data.user?.admin === true) void socket.join(MODERATORS_CHANNEL);
+  // Held from the moment it can receive anything, so `history` is the first line it reads.
+  context.broadcaster.hold(socket);
   schedule(() => welcome(context, socket).catch((error: unknown) => {
     context.logger.error('welcome failed', { error: String(error) });
   }));

@@ -7,7 +7,7 @@ import { leaveAllRooms } from './carry-rooms';
 export async function handleDisconnect(context: HandlerContext, socket: ChatSocket): Promise<void> {
   const { nick, nickKey } = socket.data;
   if (nick === undefined || nickKey === undefined) return;
-  leaveAllRooms(context, socket, nick, nickKey);
+  await leaveAllRooms(context, socket, nick, nickKey);
   socket.data.nick = undefined;
   socket.data.nickKey = undefined;
   if (await context.presence.release(nickKey, socket.id)) context.broadcaster.exit(nick);

@@ -2,6 +2,7 @@
 import { ChatError } from '../protocol/error-codes';
 import { isPlainObject, parseLastId } from '../protocol/validate';
 import type { EventHandler } from './handler-context';
+import type { ChatMessage } from '../protocol/payloads';
 
 /** Handles the `join` event. */
 export const handleJoin: EventHandler<'join'> = async (context, socket, args, reply) => {
@@ -11,16 +12,27 @@ export const handleJoin: EventHandler<'join'> = async (context, socket, args, re
   const name = isPlainObject(request) ? request.room : request;
   const lastId = isPlainObject(request) ? parseLastId(request.lastId) : undefined;
   const { rooms, store, options, broadcaster } = context;
-  const room = rooms.registry.open(name);
-  // History first, so that the page holds the room's past before its new lines arrive.
-  const history =
-    lastId !== undefined
-      ? await store.after(room, lastId, options.reconnectLimit)
-      : { messages: options.historyLimit > 0 ? await store.latest(room, options.historyLimit) : [], truncated: false };
-  const isNew = rooms.members.add(room, nick, nickKey, socket.id);
+  const room = await rooms.registry.open(name);
+  // In the room's audience before its history is read, but held, so that nothing said meanwhile
+  // is missed, nothing overtakes `history`, and nothing reaches the page twice (see Broadcaster.hold).
+  broadcaster.hold(socket);
   broadcaster.join(socket, room);
-  socket.emit('history', history.messages, history.truncated ? { truncated: true, room } : { room });
-  const users = rooms.members.list(room);
+  let history: { messages: ChatMessage[]; truncated: boolean };
+  try {
+    history =
+      lastId !== undefined
+        ? await store.after(room, lastId, options.reconnectLimit)
+        : { messages: options.historyLimit > 0 ? await store.latest(room, options.historyLimit) : [], truncated: false };
+  } catch (error) {
+    if (!rooms.members.has(room, socket.id)) broadcaster.leave(socket, room);
+    broadcaster.release(socket, () => undefined, [], undefined);
+    throw error;
+  }
+  const { messages, truncated } = history;
+  const isNew = await rooms.enter(room, nick, nickKey, socket.id);
+  const covered = Math.max(lastId ?? 0, messages[messages.length - 1]?.id ?? 0);
+  broadcaster.release(socket, () => socket.emit('history', messages, truncated ? { truncated: true, room } : { room }), messages, covered, room);
+  const users = await rooms.users(room);
   socket.emit('users', users, { room });
   reply({ ok: true, room, users });
   if (isNew) broadcaster.enterRoom(nick, room);

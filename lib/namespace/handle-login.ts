@@ -34,7 +34,7 @@ export async function logIn(context: HandlerContext, socket: ChatSocket, given: 
   socket.data.nickKey = valid.key;
   // A signed-in user's second tab joins the entry the first one made.
   if (claim.first || previous !== undefined) broadcaster.enter(valid.nick);
-  if (previous !== undefined && previousKey !== undefined) renameInRooms(context, socket, previous, previousKey, valid);
+  if (previous !== undefined && previousKey !== undefined) await renameInRooms(context, socket, previous, previousKey, valid);
   const users = await presence.list();
   socket.emit('users', users);
   return users;

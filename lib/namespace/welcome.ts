@@ -1,11 +1,10 @@
 /** What a socket receives on connect: its `history`, then the outcome of the handshake's nickname. */
 import { welcomeUser } from './welcome-user';
-import { DEFAULT_ROOM, type ChatLine } from '../protocol/payloads';
+import { DEFAULT_ROOM } from '../protocol/payloads';
 import { isPlainObject, parseLastId } from '../protocol/validate';
 import { validateNick } from '../protocol/nick';
 import type { HandlerContext } from './handler-context';
 import { logIn } from './handle-login';
-import { holdBroadcasts } from './hold-broadcasts';
 import { refuse } from '../chat/replies';
 import type { ChatSocket } from '../chat/socket-types';
 
@@ -31,27 +30,24 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
   }
 }
 
+/**
+ * Sends the welcome history first and exactly once per message: the Broadcaster holds the socket's
+ * live events from its connection (see connection.ts) until the history is out, then sends what it
+ * held except lines the history carried; later live copies of those lines are dropped too.
+ */
 async function sendHistory(context: HandlerContext, socket: ChatSocket, lastId: number | undefined): Promise<void> {
-  const { store, options } = context;
-  const hold = holdBroadcasts(socket);
-  // What the history carried: a held message at or below it would be a duplicate.
-  let covered = lastId ?? -1;
-  const newer = (line: ChatLine): boolean => !('id' in line) || line.id > covered;
+  const { store, options, broadcaster } = context;
+  broadcaster.hold(socket);
   try {
-    if (lastId !== undefined) {
-      const { messages, truncated } = await store.after(DEFAULT_ROOM, lastId, options.reconnectLimit);
-      await context.broadcaster.settled();
-      covered = Math.max(covered, messages[messages.length - 1]?.id ?? -1);
-      hold.release(() => socket.emit('history', messages, truncated ? { truncated: true } : {}), newer);
-    } else {
-      const messages = options.historyLimit > 0 ? await store.latest(DEFAULT_ROOM, options.historyLimit) : [];
-      // A message the read saw may still be on its way to the broadcast: let it arrive, held.
-      await context.broadcaster.settled();
-      covered = Math.max(covered, messages[messages.length - 1]?.id ?? -1);
-      hold.release(() => socket.emit('history', messages, {}), newer);
-    }
+    const { messages, truncated } =
+      lastId !== undefined
+        ? await store.after(DEFAULT_ROOM, lastId, options.reconnectLimit)
+        : { messages: options.historyLimit > 0 ? await store.latest(DEFAULT_ROOM, options.historyLimit) : [], truncated: false };
+    // What the history carried: older messages are the past, not a gap to repair.
+    const covered = Math.max(lastId ?? 0, messages[messages.length - 1]?.id ?? 0);
+    broadcaster.release(socket, () => socket.emit('history', messages, truncated ? { truncated: true } : {}), messages, covered);
   } catch (error) {
     // The chat stays usable without its past; the page learns why its log starts empty.
-    hold.release(() => refuse(context.logger, socket, 'reading history', error), newer);
+    broadcaster.release(socket, () => refuse(context.logger, socket, 'reading history', error), [], lastId ?? 0);
   }
 }

@@ -39,7 +39,7 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   INVALID_REQUEST: 'That request is malformed',
   STORE_UNAVAILABLE: 'The message store is unavailable; try again shortly',
   INTERNAL_ERROR: 'Something went wrong on the server',
-  CLUSTER_UNAVAILABLE: 'Nicknames cannot be checked right now; try again shortly',
+  CLUSTER_UNAVAILABLE: 'Rooms cannot be created right now; try again shortly',
   INVALID_ROOM: 'That room name is not allowed',
   UNKNOWN_ROOM: 'There is no such room',
   TOO_MANY_ROOMS: 'No more rooms can be created',

@@ -91,11 +91,11 @@ export type BatchedEvent = {
   [Name in BatchableEventName]: [Name, ...Parameters<ServerToClientEvents[Name]>];
 }[BatchableEventName];
 
-/** Events between servers of one cluster. */
-export interface InterServerEvents {
-  /** A node that rejoined after a Redis outage: peers resend what their sockets missed after `since`. */
-  'chatterbox:repair': (since: number) => void;
-}
+/**
+ * Events between servers through Socket.IO's adapter: none. Nodes talk over Chatterbox's own
+ * Redis channel instead, in {@link ClusterMessage}s, so that delivery never depends on an adapter.
+ */
+export type InterServerEvents = Record<string, never>;
 
 /** The name of an event a client may emit. */
 export type ClientEventName = keyof ClientToServerEvents;
@@ -108,6 +108,27 @@ type AckFunctionResult<Ack> = Ack extends (result: infer Result) => void ? Resul
 
 /** The success half of an event's ack: what its handler passes to `reply`; refusals are thrown. */
 export type SuccessOf<Name extends ClientEventName> = Extract<AckOf<Name>, { ok: true }>;
+
+/** What one node of a cluster tells the others, over the chat's own Redis channel. */
+export type ClusterMessage =
+  /** A room-wide event: deliver it to this node's sockets in `room`, as if said here. */
+  | { type: 'event'; room: string; event: BatchedEvent }
+  /** A typing hint for `room` (never held, never repaired). */
+  | { type: 'typing'; room: string; nick: string }
+  /** The sender rejoined after an outage: repair every room's gap after message `since`. */
+  | { type: 'repair'; since: number }
+  /** A moderator or the host kicked `nick`: disconnect and ban its sockets here too. */
+  | { type: 'kick'; nick: string; seconds: number }
+  /** A moderator or the host muted `nick`: mute its sockets here too (their user or address). */
+  | { type: 'mute'; nick: string; seconds: number }
+  /** The host signed out the user shown as `nick`: disconnect their sockets here too. */
+  | { type: 'signOut'; nick: string }
+  /** Sanctions recorded on the sender: keep them in this node's cache at once. */
+  | { type: 'sanction'; kind: 'mute' | 'ban'; keys: string[]; until: number }
+  /** Sanctions lifted on the sender (`unmute`, `unban`): forget these keys here too. */
+  | { type: 'lift'; kind: 'mute' | 'ban'; keys: string[] }
+  /** A moderation action or report: tell this node's moderators. */
+  | { type: 'moderation'; update: ModerationUpdate };
 
 /** What the server keeps on each socket. */
 export interface SocketData {

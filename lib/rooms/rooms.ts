@@ -1,6 +1,7 @@
 /** What the handlers share about rooms: which exist, who is in each, and who typed when. */
 import { DEFAULT_ROOM } from '../protocol/payloads';
 import { ChatError } from '../protocol/error-codes';
+import type { SharedRooms } from '../chat/shared-rooms';
 import { RoomMembers } from './room-members';
 import { RoomRegistry, type RoomRegistrySettings } from './room-registry';
 
@@ -13,8 +14,36 @@ export class Rooms {
   readonly members = new RoomMembers();
   private readonly lastTyping = new Map<string, number>();
 
-  constructor(settings: RoomRegistrySettings) {
-    this.registry = new RoomRegistry(settings);
+  /** `shared`: the cluster's rooms (which exist, who is in each); none on one process. */
+  constructor(
+    settings: RoomRegistrySettings,
+    private readonly shared?: SharedRooms,
+  ) {
+    this.registry = new RoomRegistry(settings, shared);
+  }
+
+  /**
+   * Socket `socketId` (logged in as `nick`/`key`) joins `room`; true when the user is new there
+   * (on any node of a cluster): announce their `enter`.
+   */
+  async enter(room: string, nick: string, key: string, socketId: string): Promise<boolean> {
+    const firstHere = this.members.add(room, nick, key, socketId);
+    if (!firstHere || this.shared === undefined) return firstHere;
+    // Redis away: this node's view decides; the cluster's list is rewritten when it returns.
+    return (await this.shared.enter(room, key, nick).catch(() => undefined)) ?? true;
+  }
+
+  /** Socket `socketId` leaves `room`; true when it was the user's last socket there (on any node): announce their `exit`. */
+  async exit(room: string, key: string, socketId: string): Promise<boolean> {
+    const lastHere = this.members.remove(room, key, socketId);
+    if (!lastHere || this.shared === undefined) return lastHere;
+    return (await this.shared.leave(room, key).catch(() => undefined)) ?? true;
+  }
+
+  /** Everyone in `room`: the whole cluster's list, or this node's while Redis is away. */
+  async users(room: string): Promise<string[]> {
+    if (this.shared === undefined) return this.members.list(room);
+    return (await this.shared.list(room).catch(() => undefined)) ?? this.members.list(room);
   }
 
   /**

@@ -12,6 +12,12 @@ import type { ChatMessage, SessionInfo } from '../../lib/protocol/payloads';
 export const HEARTBEAT_MS = 300;
 export const NODE_TIMEOUT_MS = 1500;
 
+/** How a test client reaches a node: as a signed-in `user` (fixture's CHAT_TEST_IDENTIFY=query), from `localAddress`. */
+export interface ClientVia {
+  user?: string;
+  localAddress?: string;
+}
+
 /** One test's cluster: a unique key prefix and table, its nodes and its clients. */
 export interface TestCluster {
   prefix: string;
@@ -19,8 +25,10 @@ export interface TestCluster {
   nodes: ChildServer[];
   /** Starts one more node over `redisUrl`. */
   addNode(): Promise<ChildServer>;
-  /** Connects a WebSocket-only client to `node`; resolves after `session`. */
-  connect(node: ChildServer, auth?: Record<string, unknown>): Promise<TestSocket>;
+  /** Connects a WebSocket-only client to `node`; resolves after `session`. `via`: its query (`user`) and local address. */
+  connect(node: ChildServer, auth?: Record<string, unknown>, via?: ClientVia): Promise<TestSocket>;
+  /** Opens a client: resolves with the socket once connected; rejects with the refusal, its `data` ({ code }) merged in. */
+  open(node: ChildServer, auth?: Record<string, unknown>, via?: ClientVia): Promise<TestSocket>;
   /** Connects with `auth` and resolves with the socket, its welcome `history` and its `session`. */
   join(node: ChildServer, auth: Record<string, unknown>): Promise<{ socket: TestSocket; history: ChatMessage[]; session: SessionInfo }>;
   /** Connects and logs in as `nick`. */
@@ -33,7 +41,12 @@ export interface TestCluster {
  * Creates a cluster of `count` nodes over `redisUrl` with a fresh prefix and PostgreSQL table;
  * `nodeRedisUrls[i]`, when given, is the way node i reaches that same Redis (e.g. through a proxy).
  */
-export async function startCluster(count: number, redisUrl: string, nodeRedisUrls: string[] = []): Promise<TestCluster> {
+export async function startCluster(
+  count: number,
+  redisUrl: string,
+  nodeRedisUrls: string[] = [],
+  extra: { options?: Record<string, unknown>; env?: Record<string, string> } = {},
+): Promise<TestCluster> {
   const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
   const prefix = `chatterbox-test:${id}:`;
   const table = `cluster_test_${id}`;
@@ -43,20 +56,40 @@ export async function startCluster(count: number, redisUrl: string, nodeRedisUrl
     const node = await startChildServer(
       {
         ...NO_LIMITS,
+        ...extra.options,
         cluster: { redis: nodeRedisUrls[nodes.length] ?? redisUrl, keyPrefix: prefix, heartbeatMs: HEARTBEAT_MS, nodeTimeoutMs: NODE_TIMEOUT_MS },
       },
-      { CHAT_POSTGRES_URL: POSTGRES_URL, CHAT_POSTGRES_TABLE: table },
+      { CHAT_POSTGRES_URL: POSTGRES_URL, CHAT_POSTGRES_TABLE: table, ...extra.env },
     );
     nodes.push(node);
     return node;
   };
   // One after another: the first creates the table and its migrations.
   for (let i = 0; i < count; i++) await addNode();
-  const connect: TestCluster['connect'] = async (node, auth = {}) => {
-    const socket: TestSocket = connectClient(`${node.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+  const client = (node: ChildServer, auth: Record<string, unknown>, via: ClientVia): TestSocket => {
+    const socket: TestSocket = connectClient(`${node.url}/chat`, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth,
+      ...(via.user === undefined ? {} : { query: { user: via.user } }),
+      ...(via.localAddress === undefined ? {} : { localAddress: via.localAddress }),
+    } as Parameters<typeof connectClient>[1]);
     sockets.push(socket);
+    return socket;
+  };
+  const connect: TestCluster['connect'] = async (node, auth = {}, via = {}) => {
+    const socket = client(node, auth, via);
     await nextEvent(socket, 'session', 10_000);
     return socket;
+  };
+  const open: TestCluster['open'] = (node, auth = {}, via = {}) => {
+    const socket = client(node, auth, via);
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      // Rejects with the refusal's `data` ({ code }) merged into the error, so tests can match the code.
+      socket.once('connect_error', (error: Error & { data?: object }) => reject(Object.assign(error, error.data)));
+    });
   };
   const join: TestCluster['join'] = async (node, auth) => {
     const socket: TestSocket = connectClient(`${node.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
@@ -80,7 +113,7 @@ export async function startCluster(count: number, redisUrl: string, nodeRedisUrl
     await pg.query(`DROP TABLE IF EXISTS ${table}, ${table}_migrations`);
     await pg.end();
   };
-  return { prefix, table, nodes, addNode, connect, join, login, cleanup };
+  return { prefix, table, nodes, addNode, connect, open, join, login, cleanup };
 }
 
 /** Deletes every key under `prefix` (never anything else on the shared Redis). */
@@ -108,8 +141,8 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 }
 
 /** A node's `status()` as served by the fixture at /status, with `cluster` its state. */
-export async function nodeStatus(node: ChildServer): Promise<{ pid: number; cluster: string }> {
+export async function nodeStatus(node: ChildServer): Promise<{ pid: number; cluster: string; since: number }> {
   const response = await fetch(`${node.url}/status`);
-  const body = (await response.json()) as { pid: number; cluster: { state: string } };
-  return { pid: body.pid, cluster: body.cluster.state };
+  const body = (await response.json()) as { pid: number; cluster: { state: string; since: number } };
+  return { pid: body.pid, cluster: body.cluster.state, since: body.cluster.since };
 }

@@ -53,7 +53,7 @@ describeWithService('redis', 'cluster when one node loses Redis', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
 
       await proxy.start();
-      await waitFor('the cut node connected', async () => (await nodeStatus(cut)).cluster === 'ok', 30_000);
+      await waitFor('the cut node back', async () => (await nodeStatus(cut)).cluster === 'ok', 30_000);
       await waitFor('both readers repaired', () => ids.every((id) => chatIds(annaEvents).includes(id) && chatIds(benEvents).includes(id)), 20_000);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       for (const events of [annaEvents, benEvents]) {

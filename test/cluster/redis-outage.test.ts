@@ -29,7 +29,7 @@ describeWithService('redis', 'cluster when Redis restarts', () => {
       await redis.stop();
     });
 
-    it('keeps local delivery, refuses logins, survives, rejoins and repairs every reader’s gap exactly once', async () => {
+    it('keeps local delivery and local logins, survives, rejoins and repairs every reader’s gap exactly once', async () => {
       cluster = await startCluster(2, redis.url);
       const c = cluster;
       const [one, two] = [c.nodes[0]!, c.nodes[1]!];
@@ -56,15 +56,13 @@ describeWithService('redis', 'cluster when Redis restarts', () => {
         annaOutage.every((id) => chatIds(annaEvents).includes(id)) && benOutage.every((id) => chatIds(benEvents).includes(id)),
       );
       const newcomer = await c.connect(one);
-      expect(await newcomer.timeout(10_000).emitWithAck('login', 'carl')).toEqual({
-        ok: false,
-        error: { code: 'CLUSTER_UNAVAILABLE', message: expect.any(String) as string },
-      });
+      // The node serves its own users: a name free here is claimed here, and written back on rejoin.
+      expect(await newcomer.timeout(10_000).emitWithAck('login', 'carl')).toEqual({ ok: true, nick: 'carl', users: ['anna', 'carl'] });
       // Long enough for a stray MaxRetriesPerRequestError to surface if a publish were left unhandled.
       await new Promise((resolve) => setTimeout(resolve, 3_000));
 
       await redis.start();
-      await waitFor('both nodes connected', async () => (await Promise.all([nodeStatus(one), nodeStatus(two)])).every((s) => s.cluster === 'ok'), 30_000);
+      await waitFor('both nodes back', async () => (await Promise.all([nodeStatus(one), nodeStatus(two)])).every((s) => s.cluster === 'ok'), 30_000);
       await waitFor('both readers repaired', () => ids.every((id) => chatIds(annaEvents).includes(id) && chatIds(benEvents).includes(id)), 20_000);
       const after = await say(ben, 'after');
       await waitFor('cluster delivery after the restart', () => chatIds(annaEvents).includes(after));
@@ -77,13 +75,13 @@ describeWithService('redis', 'cluster when Redis restarts', () => {
       expect(two.process.exitCode).toBeNull();
       for (const node of [one, two]) {
         expect(node.stderr().match(/Redis is unreachable/g)).toHaveLength(1);
-        expect(node.stderr()).toContain('rejoined the cluster');
+        expect(node.stdout().match(/rejoined the cluster/g)).toHaveLength(1);
         expect(node.stderr()).not.toMatch(/MaxRetriesPerRequest|Unhandled/);
       }
-      // Redis came back empty: each node wrote its users back.
+      // Redis came back empty: each node wrote its users back, carl (who came during the outage) too.
       const late = await c.login(two, 'dora');
       const ack = await late.timeout(10_000).emitWithAck('login', 'dora');
-      expect(ack.ok && [...ack.users].sort()).toEqual(['anna', 'ben', 'dora']);
+      expect(ack.ok && [...ack.users].sort()).toEqual(['anna', 'ben', 'carl', 'dora']);
     });
   });
 });

@@ -12,8 +12,10 @@ export interface ChildServer {
   pid: number;
   port: number;
   url: string;
-  /** Everything it wrote to stderr so far. */
+  /** Everything it wrote to stderr so far (the console logger's warn and error). */
   stderr(): string;
+  /** Everything it wrote to stdout so far (the console logger's info). */
+  stdout(): string;
   /** Sends a signal and resolves with the exit code or signal once it has exited. */
   stop(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals | null>;
 }
@@ -34,11 +36,13 @@ export async function startChildServer(options: Record<string, unknown>, env: Re
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ?? code));
   });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   const port = await new Promise<number>((resolve, reject) => {
-    let stdout = '';
     const timer = setTimeout(() => reject(new Error(`chat server did not start: ${stderr}`)), 15_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
+    child.stdout?.on('data', () => {
       const match = /READY (\d+)/.exec(stdout);
       if (match) {
         clearTimeout(timer);
@@ -59,6 +63,7 @@ export async function startChildServer(options: Record<string, unknown>, env: Re
     port,
     url: `http://127.0.0.1:${port}`,
     stderr: () => stderr,
+    stdout: () => stdout,
     stop(signal = 'SIGTERM') {
       running.delete(server);
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

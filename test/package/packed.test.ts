@@ -387,7 +387,7 @@ describeInstalled('a strict TypeScript host (skipLibCheck: false, exactOptionalP
 describeInstalled('optional peers a host did not install', () => {
   it.each([
     ['the PostgreSQL history without pg', "{ history: { postgres: 'postgres://127.0.0.1/chat' } }", 'npm install pg'],
-    ['the cluster without ioredis', "{ history: false, cluster: { redis: 'redis://127.0.0.1:6379' } }", 'npm install ioredis @socket.io/redis-adapter'],
+    ['the cluster without ioredis', "{ history: false, cluster: { redis: 'redis://127.0.0.1:6379' } }", 'npm install ioredis'],
   ])('%s: creation throws an error naming the install command', (_label, options, command) => {
     const project = projectOf('express4');
     // Optional peers are not installed with the package, and nothing loads them unless chosen.

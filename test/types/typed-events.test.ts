@@ -9,6 +9,7 @@ import type {
   AckOf,
   BatchedEvent,
   ClientToServerEvents,
+  ClusterMessage,
   InterServerEvents,
   ServerToClientEvents,
   SuccessOf,
@@ -66,9 +67,6 @@ export function serverSide(): void {
   namespace.to('room:').emit('chat', message);
   // @ts-expect-error -- `enter` carries a nickname
   namespace.emit('enter', 42);
-  namespace.serverSideEmit('chatterbox:repair', 10);
-  // @ts-expect-error -- the repair mark is a message id
-  namespace.serverSideEmit('chatterbox:repair', 'ten');
 }
 
 // A batch holds only room-wide events, each with exactly its own arguments.
@@ -85,4 +83,6 @@ export function batches(): BatchedEvent[][] {
   return [batched, [usersInBatch, wrongChat]];
 }
 
-expectTypeOf<keyof InterServerEvents>().toEqualTypeOf<'chatterbox:repair'>();
+// Nodes talk over Chatterbox's own bus (ClusterMessage), never through the adapter.
+expectTypeOf<InterServerEvents>().toEqualTypeOf<Record<string, never>>();
+expectTypeOf<Extract<ClusterMessage, { type: 'event' }>['event']>().toEqualTypeOf<BatchedEvent>();
