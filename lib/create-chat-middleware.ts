@@ -77,7 +77,8 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
     { rooms: resolved.rooms, allowUserRooms: resolved.allowUserRooms, maxRooms: resolved.maxRooms, maxLength: resolved.maxNickLength },
     cluster?.rooms,
   );
-  const limits = createLimits(resolved);
+  // In a cluster, message and login budgets live in Redis (shared by the nodes), memory while it is away.
+  const limits = createLimits(resolved, cluster?.redis);
   const sanctions = cluster?.sanctions ?? new LocalSanctions();
   const bus = cluster?.bus ?? NO_BUS;
   const timers = new Set<NodeJS.Timeout>();
