@@ -25,6 +25,9 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   NICK_LOCKED: 'You are signed in: your nickname is your account name.',
   MUTED: 'You are muted for now.',
   MESSAGE_REJECTED: 'That message was not accepted.',
+  MESSAGE_NOT_FOUND: 'That message is no longer there.',
+  NOT_AUTHOR: 'Only its author can change that message.',
+  EDIT_WINDOW_CLOSED: 'That message is too old to change.',
 };
 
 /** "a", "a and b", "a, b and 2 others". */

@@ -25,6 +25,7 @@ export type {
   NewMessage,
   AppendResult,
   MessagesAfter,
+  StoredMessage,
 } from './options';
 export type { ClusterState } from './cluster/chat-cluster';
 export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';

@@ -5,7 +5,7 @@
  * event per frame, as the original protocol's clients expect).
  */
 import type { BatchedEvent } from '../protocol/events';
-import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage } from '../protocol/payloads';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type EditNotice } from '../protocol/payloads';
 import { EventBatcher } from './event-batcher';
 import type { ChatNamespace, ChatSocket } from './socket-types';
 
@@ -91,6 +91,11 @@ export class Broadcaster {
    */
   deleted(id: number): void {
     this.send(DEFAULT_ROOM, ['delete', { id }]);
+  }
+
+  /** Its author edited a message: to everyone in its room. */
+  edited(room: string, notice: EditNotice): void {
+    this.send(room, ['edit', notice]);
   }
 
   /** A SYSTEM line from the host, to everyone in the default room. */

@@ -1,6 +1,17 @@
 /** A message store in process memory: for tests and for `history: false`, never the default. */
-import { toChatMessage, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, StoredMessage } from '../options/message-store';
+
+/** One kept message, with what the wire shape leaves out. */
+interface Kept {
+  id: number;
+  room: string;
+  u: string;
+  m: string;
+  ts: number;
+  authorKey: string | undefined;
+  editedTs: number | undefined;
+}
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -11,7 +22,7 @@ export interface MemoryStoreOptions {
 /** Keeps the newest messages in an array; ids restart at 1 with the process. */
 export class MemoryStore implements MessageStore {
   private readonly maxMessages: number;
-  private messages: (ChatMessage & { room: string })[] = [];
+  private messages: Kept[] = [];
   private readonly byClientId = new Map<string, ChatMessage>();
   private nextId = 1;
 
@@ -31,7 +42,7 @@ export class MemoryStore implements MessageStore {
     }
     const message = toChatMessage(this.nextId++, input.room, input.u, input.m, input.ts);
     if (this.maxMessages > 0) {
-      this.messages.push({ ...message, room: input.room });
+      this.messages.push({ id: message.id, room: input.room, u: input.u, m: input.m, ts: input.ts, authorKey: input.authorKey, editedTs: undefined });
       // Trim in chunks so that a full store does not shift the array on every append.
       if (this.messages.length > this.maxMessages * 1.25) {
         this.messages = this.messages.slice(-this.maxMessages);
@@ -61,6 +72,19 @@ export class MemoryStore implements MessageStore {
     return Promise.resolve({ messages: truncated ? newest.slice(1) : newest, truncated });
   }
 
+  get(id: number): Promise<StoredMessage | undefined> {
+    const kept = this.find(id);
+    return Promise.resolve(kept && { message: this.toMessage(kept), room: kept.room, authorKey: kept.authorKey });
+  }
+
+  edit(id: number, m: string, editedTs: number): Promise<boolean> {
+    const kept = this.find(id);
+    if (!kept) return Promise.resolve(false);
+    kept.m = m;
+    kept.editedTs = editedTs;
+    return Promise.resolve(true);
+  }
+
   delete(id: number): Promise<boolean> {
     const index = this.messages.findIndex((stored) => stored.id === id);
     if (index < 0) return Promise.resolve(false);
@@ -79,9 +103,30 @@ export class MemoryStore implements MessageStore {
     for (let i = this.messages.length - 1; i >= floor && found.length < limit; i--) {
       const stored = this.messages[i];
       if (stored && stored.room === room && keep(stored.id)) {
-        found.push(toChatMessage(stored.id, stored.room, stored.u, stored.m, stored.ts));
+        found.push(this.toMessage(stored));
       }
     }
     return found.reverse();
+  }
+
+  /** A kept message by id (ids increase along the array, so a binary search finds it). */
+  private find(id: number): Kept | undefined {
+    const floor = Math.max(0, this.messages.length - this.maxMessages);
+    let low = floor;
+    let high = this.messages.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const kept = this.messages[middle];
+      if (!kept) return undefined;
+      if (kept.id === id) return kept;
+      if (kept.id < id) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
+  /** A kept message in its wire shape. */
+  private toMessage(kept: Kept): ChatMessage {
+    return withExtras(toChatMessage(kept.id, kept.room, kept.u, kept.m, kept.ts), { editedTs: kept.editedTs });
   }
 }

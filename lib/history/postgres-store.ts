@@ -2,8 +2,8 @@
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, StoredMessage } from '../options/message-store';
 import { loadPg, type PgPoolLike } from './load-pg';
 import { migratePostgres } from './sql/postgres-migrations';
 import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
@@ -41,10 +41,15 @@ interface Row {
   u: string;
   m: string;
   ts: string | number;
+  edited_ts: string | number | null;
 }
 
 interface RoomRow extends Row {
   room: string;
+}
+
+interface KeyedRow extends RoomRow {
+  author_key: string | null;
 }
 
 /** An append waiting for the next batch insert. */
@@ -68,6 +73,8 @@ interface Queries {
   after: string;
   pruneByCount: string;
   pruneByAge: string;
+  byId: string;
+  edit: string;
 }
 
 /**
@@ -203,6 +210,20 @@ export class PostgresStore implements MessageStore {
     return { messages: toMessages(room, truncated ? newest.slice(0, limit) : newest), truncated };
   }
 
+  async get(id: number): Promise<StoredMessage | undefined> {
+    this.assertOpen('get');
+    const found = await this.run('get', (queries) => this.pool.query<KeyedRow>(queries.byId, [id]));
+    const row = found.rows[0];
+    return row && { message: toMessage(row.room, row), room: row.room, authorKey: row.author_key ?? undefined };
+  }
+
+  async edit(id: number, m: string, editedTs: number): Promise<boolean> {
+    assertStorableMessage('PostgresStore', { room: '', u: '', m, ts: editedTs });
+    this.assertOpen('edit');
+    const result = await this.run('edit', (queries) => this.pool.query(queries.edit, [m, editedTs, id]));
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async delete(id: number): Promise<boolean> {
     this.assertOpen('delete');
     const result = await this.run('delete', () => this.pool.query(`DELETE FROM ${this.names.table} WHERE id = $1`, [id]));
@@ -314,8 +335,7 @@ export class PostgresStore implements MessageStore {
       const found = await this.pool.query<RoomRow>(queries.byClientId, [pending.authorKey, input.cid]);
       const stored = found.rows[0];
       if (stored) {
-        const message = toChatMessage(toNumber(stored.id), stored.room, stored.u, stored.m, toNumber(stored.ts));
-        results.push({ message, duplicate: true });
+        results.push({ message: toMessage(stored.room, stored), duplicate: true });
       } else if (attempt < 3) {
         // Retention deleted the first copy in between: this one is stored after all.
         const [retried] = await this.insertBatch(queries, [pending], attempt + 1);
@@ -384,7 +404,7 @@ export class PostgresStore implements MessageStore {
 
 function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: number): Queries {
   const table = names.table;
-  const columns = 'id, u, m, ts';
+  const columns = 'id, u, m, ts, edited_ts';
   const sequence = `${sequenceOid}::regclass`;
   return {
     // `ordered` takes the lock first (MATERIALIZED: before any id is drawn); `ids` then reserves
@@ -405,7 +425,9 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
         RETURNING id
       )
       SELECT (SELECT first FROM ids) AS first, ARRAY(SELECT id FROM inserted) AS ids`,
-    byClientId: `SELECT id, room, u, m, ts FROM ${table} WHERE author_key = $1 AND cid = $2`,
+    byClientId: `SELECT ${columns}, room FROM ${table} WHERE author_key = $1 AND cid = $2`,
+    byId: `SELECT ${columns}, room, author_key FROM ${table} WHERE id = $1`,
+    edit: `UPDATE ${table} SET m = $1, edited_ts = $2 WHERE id = $3`,
     latest: `SELECT ${columns} FROM ${table} WHERE room = $1 ORDER BY id DESC LIMIT $2`,
     before: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
     after: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id > $2 ORDER BY id DESC LIMIT $3`,
@@ -426,9 +448,15 @@ function toMessages(room: string, rows: Row[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i];
-    if (row) messages.push(toChatMessage(toNumber(row.id), room, row.u, row.m, toNumber(row.ts)));
+    if (row) messages.push(toMessage(room, row));
   }
   return messages;
+}
+
+/** One row in its wire shape. */
+function toMessage(room: string, row: Row): ChatMessage {
+  const editedTs = row.edited_ts === null ? undefined : toNumber(row.edited_ts);
+  return withExtras(toChatMessage(toNumber(row.id), room, row.u, row.m, toNumber(row.ts)), { editedTs });
 }
 
 /** True for errors that mean the server could not be reached or went away, rather than refused the request. */

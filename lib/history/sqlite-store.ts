@@ -6,8 +6,8 @@ import createDebug from 'debug';
 import { ChatOptionError } from '../options/option-error';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, StoredMessage } from '../options/message-store';
 import { migrateSqlite } from './sql/sqlite-migrations';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
 import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
@@ -36,10 +36,15 @@ interface Row {
   u: string;
   m: string;
   ts: number;
+  edited_ts: number | null;
 }
 
 interface RoomRow extends Row {
   room: string;
+}
+
+interface KeyedRow extends RoomRow {
+  author_key: string | null;
 }
 
 /** The statements, prepared once when the store opens. */
@@ -52,6 +57,8 @@ interface Statements {
   pruneByCount: Database.Statement<[number]>;
   pruneByAge: Database.Statement<[number]>;
   deleteById: Database.Statement<[number]>;
+  byId: Database.Statement<[number], KeyedRow>;
+  edit: Database.Statement<[string, number, number]>;
   appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
 }
 
@@ -164,6 +171,18 @@ export class SqliteStore implements MessageStore {
     });
   }
 
+  async get(id: number): Promise<StoredMessage | undefined> {
+    return this.run('get', (statements) => {
+      const row = statements.byId.get(id);
+      return row && { message: toMessage(row.room, row), room: row.room, authorKey: row.author_key ?? undefined };
+    });
+  }
+
+  async edit(id: number, m: string, editedTs: number): Promise<boolean> {
+    assertStorableMessage('SqliteStore', { room: '', u: '', m, ts: editedTs });
+    return this.run('edit', (statements) => statements.edit.run(m, editedTs, id).changes > 0);
+  }
+
   async delete(id: number): Promise<boolean> {
     return this.run('delete', (statements) => statements.deleteById.run(id).changes > 0);
   }
@@ -229,14 +248,14 @@ export class SqliteStore implements MessageStore {
 }
 
 function prepareStatements(db: Database.Database): Statements {
-  const columns = 'id, u, m, ts';
+  const columns = 'id, u, m, ts, edited_ts';
   const insert = db.prepare<[string, string, string, number, string | null, string | null], { id: number }>(
     // DO NOTHING without a conflict target covers the (author_key, cid) unique index: a retry
     // inserts nothing and returns no row.
     'INSERT INTO messages (room, u, m, ts, author_key, cid) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
   );
   const byClientId = db.prepare<[string, string], RoomRow>(
-    'SELECT id, room, u, m, ts FROM messages WHERE author_key = ? AND cid = ?',
+    `SELECT ${columns}, room FROM messages WHERE author_key = ? AND cid = ?`,
   );
   return {
     insert,
@@ -249,6 +268,8 @@ function prepareStatements(db: Database.Database): Statements {
     ),
     pruneByAge: db.prepare('DELETE FROM messages WHERE ts < ?'),
     deleteById: db.prepare('DELETE FROM messages WHERE id = ?'),
+    byId: db.prepare(`SELECT ${columns}, room, author_key FROM messages WHERE id = ?`),
+    edit: db.prepare('UPDATE messages SET m = ?, edited_ts = ? WHERE id = ?'),
     // One transaction, so that the first copy cannot be pruned between the insert that found it
     // and the select that reads it.
     appendWithClientId: db.transaction((input: NewMessage, authorKey: string, cid: string): AppendResult => {
@@ -258,7 +279,7 @@ function prepareStatements(db: Database.Database): Statements {
       }
       const first = byClientId.get(authorKey, cid);
       if (!first) throw new Error('INSERT conflicted on (author_key, cid) but no such row exists');
-      return { message: toChatMessage(first.id, first.room, first.u, first.m, first.ts), duplicate: true };
+      return { message: toMessage(first.room, first), duplicate: true };
     }),
   };
 }
@@ -268,9 +289,14 @@ function toMessages(room: string, rows: Row[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i];
-    if (row) messages.push(toChatMessage(row.id, room, row.u, row.m, row.ts));
+    if (row) messages.push(toMessage(room, row));
   }
   return messages;
+}
+
+/** One row in its wire shape. */
+function toMessage(room: string, row: Row): ChatMessage {
+  return withExtras(toChatMessage(row.id, room, row.u, row.m, row.ts), { editedTs: row.edited_ts ?? undefined });
 }
 
 /** The developer-facing error for a file that cannot be opened, with what to do about it. */

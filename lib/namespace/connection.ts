@@ -6,6 +6,7 @@ import type { HandlerContext } from './handler-context';
 import { handleChat } from './handle-chat';
 import { handleDelete } from './handle-delete';
 import { handleDisconnect } from './handle-disconnect';
+import { handleEdit } from './handle-edit';
 import { handleHistory } from './handle-history';
 import { handleJoin } from './handle-join';
 import { handleKick } from './handle-kick';
@@ -37,6 +38,7 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   socket.on('join', safeHandler(context, socket, 'join', handleJoin, schedule));
   socket.on('leave', safeHandler(context, socket, 'leave', handleLeave, schedule));
   socket.on('typing', safeHandler(context, socket, 'typing', handleTyping, schedule));
+  socket.on('edit', safeHandler(context, socket, 'edit', handleEdit, schedule));
   socket.on('delete', safeHandler(context, socket, 'delete', handleDelete, schedule));
   socket.on('mute', safeHandler(context, socket, 'mute', handleMute, schedule));
   socket.on('kick', safeHandler(context, socket, 'kick', handleKick, schedule));

@@ -189,6 +189,11 @@ export interface ChatOptions<Req = HandshakeRequest> {
   trustProxy?: boolean | number | undefined;
   /** The host's last word on each message: return false to reject, a string to rewrite, nothing to keep. @default none */
   onMessage?: OnMessageHook | undefined;
+  /**
+   * For how long after sending, in ms, an author may `edit` or `delete` their own message (0: never;
+   * moderators may delete any message at any time). @default 900000 (15 minutes)
+   */
+  editWindowMs?: number | undefined;
 }
 
 /** The cluster options with every default filled in. */
@@ -232,4 +237,5 @@ export interface ResolvedOptions {
   maxHttpBufferSize: number | undefined;
   trustProxy: boolean | number;
   onMessage: OnMessageHook | undefined;
+  editWindowMs: number;
 }

@@ -21,6 +21,8 @@ export const DEFAULTS = {
   maxConnectionsPerAddress: 20,
   maxBufferedBytes: 8 * 1024 * 1024,
   trustProxy: false,
+  /** Authors may edit or delete their messages for 15 minutes. */
+  editWindowMs: 15 * 60_000,
   cluster: { keyPrefix: 'chatterbox:', heartbeatMs: 2000, nodeTimeoutMs: 6000 },
 } as const;
 

@@ -20,6 +20,16 @@ export interface NewMessage {
   cid?: string;
 }
 
+/** A message with what only the server needs to know about it: its room and its author's key. */
+export interface StoredMessage {
+  /** As `history` delivers it. */
+  message: ChatMessage;
+  /** Its room ({@link DEFAULT_ROOM} for the default one). */
+  room: string;
+  /** The `authorKey` it was stored with, if any. */
+  authorKey: string | undefined;
+}
+
 /** What {@link MessageStore.append} returns. */
 export interface AppendResult {
   /** The message as `chat` delivers it (the first one, for a duplicate). */
@@ -52,6 +62,10 @@ export interface MessageStore {
   before(room: string, id: number, limit: number): Promise<ChatMessage[]>;
   /** The messages of a room with an id above `id` (the newest `limit` if there are more). */
   after(room: string, id: number, limit: number): Promise<MessagesAfter>;
+  /** One message by id, with its room and author key; undefined when there is none. */
+  get(id: number): Promise<StoredMessage | undefined>;
+  /** Replaces a message's text and records when; resolves false when there is no such message. */
+  edit(id: number, m: string, editedTs: number): Promise<boolean>;
   /** Forgets a message (moderation); resolves true when it was there. */
   delete(id: number): Promise<boolean>;
   /** Releases what the store opened (never a pool or database the host passed in). */

@@ -59,6 +59,7 @@ export const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'maxHttpBufferSize',
   'trustProxy',
   'onMessage',
+  'editWindowMs',
 ];
 
 const CLUSTER_KEYS = ['redis', 'keyPrefix', 'heartbeatMs', 'nodeTimeoutMs'] as const;
@@ -116,6 +117,7 @@ export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): Reso
     maxHttpBufferSize: o.maxHttpBufferSize === undefined ? undefined : checkInteger('maxHttpBufferSize', o.maxHttpBufferSize, 1024, 2 ** 31),
     trustProxy: checkTrustProxy(orDefault<unknown>(o.trustProxy, DEFAULTS.trustProxy)),
     onMessage: checkOptionalFunction<OnMessageHook>('onMessage', o.onMessage),
+    editWindowMs: checkInteger('editWindowMs', orDefault(o.editWindowMs, DEFAULTS.editWindowMs), 0, 7 * MAX_MS),
   };
 }
 

@@ -24,6 +24,9 @@ export const ERROR_CODES = [
   'NICK_LOCKED',
   'MUTED',
   'MESSAGE_REJECTED',
+  'MESSAGE_NOT_FOUND',
+  'NOT_AUTHOR',
+  'EDIT_WINDOW_CLOSED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -50,6 +53,9 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   NICK_LOCKED: 'You are signed in: your nickname is your account name',
   MUTED: 'You are muted for now',
   MESSAGE_REJECTED: 'That message was not accepted',
+  MESSAGE_NOT_FOUND: 'There is no such message',
+  NOT_AUTHOR: 'Only its author can do that',
+  EDIT_WINDOW_CLOSED: 'That message is too old to change',
 };
 
 /**

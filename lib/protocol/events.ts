@@ -5,6 +5,9 @@ import type {
   ChatMessage,
   ChatRequest,
   DeleteRequest,
+  EditAck,
+  EditNotice,
+  EditRequest,
   HistoryAck,
   HistoryMeta,
   HistoryRequest,
@@ -33,7 +36,9 @@ export interface ClientToServerEvents {
   leave: (room: string, ack?: (result: LeaveAck) => void) => void;
   /** "I am typing" in a room (default: the default room); relayed at most once a second. */
   typing: (request?: TypingRequest) => void;
-  /** Moderators only: remove a message for everyone and from history. */
+  /** Its author (within `editWindowMs`): change a message's text for everyone and in history. */
+  edit: (request: EditRequest, ack?: (result: EditAck) => void) => void;
+  /** Remove a message for everyone and from history: its author within `editWindowMs`, a moderator any. */
   delete: (request: DeleteRequest, ack?: (result: ModerationAck) => void) => void;
   /** Moderators only: keep a nickname from sending messages for a while. */
   mute: (request: SanctionRequest, ack?: (result: ModerationAck) => void) => void;
@@ -59,15 +64,17 @@ export interface ServerToClientEvents {
   batch: (events: BatchedEvent[]) => void;
   /** Sent on connect after `history`: the outcome of the handshake's nickname. */
   session: (info: SessionInfo) => void;
-  /** A moderator or the host removed a message: drop it from the page. */
+  /** A message was removed (by its author, a moderator or the host): drop it from the page. */
   delete: (request: DeleteRequest) => void;
+  /** A message's author edited it: show the new text and that it was edited. */
+  edit: (notice: EditNotice) => void;
 }
 
 /**
  * The room-wide events a `batch` frame may carry: what the Broadcaster sends to a whole room.
  * (`users`, `history`, `session` and `batch` itself are only ever sent to one socket.)
  */
-export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing';
+export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing' | 'edit';
 
 /** One event inside a `batch`: its name, then its arguments, exactly as it would arrive alone. */
 export type BatchedEvent = {

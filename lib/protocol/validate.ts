@@ -3,7 +3,7 @@
  * it returns a clean value or throws a {@link ChatError}, never a TypeError.
  */
 import { ChatError } from './error-codes';
-import type { ChatRequest, HistoryRequest } from './payloads';
+import type { ChatRequest, EditRequest, HistoryRequest } from './payloads';
 
 // Messages may span lines (LF or CRLF) and hold tabs; other C0/C1 controls and a lone CR only
 // garble logs and terminals, and U+0000 is refused by PostgreSQL, so both stores must see it
@@ -78,6 +78,18 @@ export function parseChatRequest(value: unknown, maxLength: number): ChatRequest
 /** True for an integer id a store could have handed out. */
 export function isMessageId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Reads `edit`'s `{ id, m }`: the text is checked as a `chat` message is. */
+export function parseEditRequest(value: unknown, maxLength: number): EditRequest {
+  if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id, m }');
+  return { id: value.id, m: validateMessageText(value.m, maxLength) };
+}
+
+/** Reads `{ id }` (`delete`). */
+export function parseIdRequest(value: unknown): { id: number } {
+  if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id }');
+  return { id: value.id };
 }
 
 /** Reads a `history` request; `maxLimit` bounds how many messages one page may ask for. */

@@ -152,6 +152,47 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
       });
     });
 
+    describe('get', () => {
+      it('returns the message with its room and author key, or undefined', async () => {
+        const { message } = await store.append(draft('hi', { room: 'lobby', authorKey: 'alice-key' }));
+        expect(await store.get(message.id)).toStrictEqual({ message, room: 'lobby', authorKey: 'alice-key' });
+        const plain = (await store.append(draft('no key'))).message;
+        expect(await store.get(plain.id)).toStrictEqual({ message: plain, room: '', authorKey: undefined });
+        expect(await store.get(999_999)).toBeUndefined();
+        await store.delete(message.id);
+        expect(await store.get(message.id)).toBeUndefined();
+      });
+    });
+
+    describe('edit', () => {
+      it('replaces the text everywhere it is read, with editedTs after ts and room', async () => {
+        const [first, second] = await fill(store, 2);
+        expect(await store.edit(first!.id, 'fixed 🎉', TS + 60_000)).toBe(true);
+        const edited = { ...first!, m: 'fixed 🎉', editedTs: TS + 60_000 };
+        expect(await store.latest('', 10)).toStrictEqual([edited, second]);
+        expect(await store.before('', second!.id, 10)).toStrictEqual([edited]);
+        expect((await store.after('', 0, 10)).messages).toStrictEqual([edited, second]);
+        expect((await store.get(first!.id))?.message).toStrictEqual(edited);
+        expect(Object.keys(edited)).toEqual(['u', 'm', 'id', 'ts', 'editedTs']);
+      });
+
+      it('keeps editedTs after room in other rooms, and edits again', async () => {
+        const { message } = await store.append(draft('typo', { room: 'lobby' }));
+        await store.edit(message.id, 'once', TS + 1);
+        await store.edit(message.id, 'twice', TS + 2);
+        const [read] = await store.latest('lobby', 1);
+        expect(read).toStrictEqual({ ...message, m: 'twice', editedTs: TS + 2 });
+        expect(Object.keys(read!)).toEqual(['u', 'm', 'id', 'ts', 'room', 'editedTs']);
+      });
+
+      it('resolves false for a message that is not there', async () => {
+        const { message } = await store.append(draft('gone'));
+        await store.delete(message.id);
+        expect(await store.edit(message.id, 'too late', TS)).toBe(false);
+        expect(await store.edit(999_999, 'never', TS)).toBe(false);
+      });
+    });
+
     describe('latest', () => {
       it('returns the newest messages of the room, oldest first', async () => {
         const stored = await fill(store, 5);

@@ -167,6 +167,7 @@ describeWithService('postgres', 'PostgresStore', () => {
         ['ts', 'bigint', 'NO'],
         ['author_key', 'text', 'YES'],
         ['cid', 'text', 'YES'],
+        ['edited_ts', 'bigint', 'YES'],
       ]);
       const indexes = await admin.query<{ indexname: string }>(
         'SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname',

@@ -141,6 +141,7 @@ describe('SqliteStore', () => {
           ['ts', 'INTEGER', 1],
           ['author_key', 'TEXT', 0],
           ['cid', 'TEXT', 0],
+          ['edited_ts', 'INTEGER', 0],
         ]);
         const indexes = raw
           .prepare<[], { name: string; unique: number; partial: number }>("PRAGMA index_list('messages')")

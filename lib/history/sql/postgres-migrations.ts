@@ -40,6 +40,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE INDEX ${names.index('ts')} ON ${names.table} (ts)`,
     ],
   },
+  {
+    version: 2,
+    description: 'edited messages',
+    // NULL: never edited. A nullable column without a default is added without rewriting the table.
+    statements: (names) => [`ALTER TABLE ${names.table} ADD COLUMN edited_ts BIGINT`],
+  },
 ];
 
 /** What {@link migratePostgres} did. */

@@ -44,6 +44,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX messages_ts ON messages (ts);
     `,
   },
+  {
+    version: 2,
+    description: 'edited messages',
+    // NULL: never edited. Adding a nullable column rewrites no row, so a big file upgrades at once.
+    sql: 'ALTER TABLE messages ADD COLUMN edited_ts INTEGER;',
+  },
 ];
 
 /** What {@link migrateSqlite} did. */
