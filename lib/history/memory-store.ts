@@ -11,6 +11,7 @@ interface Kept {
   ts: number;
   authorKey: string | undefined;
   editedTs: number | undefined;
+  replyTo: { id: number; u: string; m: string } | undefined;
 }
 
 /** Options of {@link MemoryStore}. */
@@ -40,9 +41,9 @@ export class MemoryStore implements MessageStore {
       const first = this.byClientId.get(dedupeKey);
       if (first) return Promise.resolve({ message: first, duplicate: true });
     }
-    const message = toChatMessage(this.nextId++, input.room, input.u, input.m, input.ts);
+    const message = withExtras(toChatMessage(this.nextId++, input.room, input.u, input.m, input.ts), { replyTo: input.replyTo });
     if (this.maxMessages > 0) {
-      this.messages.push({ id: message.id, room: input.room, u: input.u, m: input.m, ts: input.ts, authorKey: input.authorKey, editedTs: undefined });
+      this.messages.push({ id: message.id, room: input.room, u: input.u, m: input.m, ts: input.ts, authorKey: input.authorKey, editedTs: undefined, replyTo: input.replyTo });
       // Trim in chunks so that a full store does not shift the array on every append.
       if (this.messages.length > this.maxMessages * 1.25) {
         this.messages = this.messages.slice(-this.maxMessages);
@@ -127,6 +128,9 @@ export class MemoryStore implements MessageStore {
 
   /** A kept message in its wire shape. */
   private toMessage(kept: Kept): ChatMessage {
-    return withExtras(toChatMessage(kept.id, kept.room, kept.u, kept.m, kept.ts), { editedTs: kept.editedTs });
+    const reply = kept.replyTo;
+    // A reply says so once the message it answers is gone (deleted, or dropped past maxMessages).
+    const replyTo = reply && (this.find(reply.id) ? { ...reply } : { id: reply.id, deleted: true as const });
+    return withExtras(toChatMessage(kept.id, kept.room, kept.u, kept.m, kept.ts), { editedTs: kept.editedTs, replyTo });
   }
 }

@@ -7,6 +7,7 @@ import type { AppendResult, MessageStore, MessagesAfter, NewMessage, StoredMessa
 import { loadPg, type PgPoolLike } from './load-pg';
 import { migratePostgres } from './sql/postgres-migrations';
 import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
+import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
 import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
 import { OutageLog, describeCause } from './store-errors';
@@ -36,7 +37,7 @@ interface PoolSettings {
   database?: string | undefined;
 }
 
-interface Row {
+interface Row extends ReplyColumns {
   id: string | number;
   u: string;
   m: string;
@@ -318,6 +319,9 @@ export class PostgresStore implements MessageStore {
       batch.map((pending) => pending.authorKey),
       batch.map((pending) => pending.input.cid ?? null),
       batch.length,
+      batch.map((pending) => pending.input.replyTo?.id ?? null),
+      batch.map((pending) => pending.input.replyTo?.u ?? null),
+      batch.map((pending) => pending.input.replyTo?.m ?? null),
     ]);
     const row = inserted.rows[0];
     if (!row) throw new Error('the insert returned no row');
@@ -328,7 +332,7 @@ export class PostgresStore implements MessageStore {
       const { input } = pending;
       const id = first + i;
       if (insertedIds.has(id)) {
-        results.push({ message: toChatMessage(id, input.room, input.u, input.m, input.ts), duplicate: false });
+        results.push({ message: withExtras(toChatMessage(id, input.room, input.u, input.m, input.ts), { replyTo: input.replyTo }), duplicate: false });
         continue;
       }
       // Skipped by ON CONFLICT: this (authorKey, cid) was stored before, maybe earlier in this batch.
@@ -404,7 +408,7 @@ export class PostgresStore implements MessageStore {
 
 function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: number): Queries {
   const table = names.table;
-  const columns = 'id, u, m, ts, edited_ts';
+  const columns = `id, u, m, ts, edited_ts, ${replySelect(table)}`;
   const sequence = `${sequenceOid}::regclass`;
   return {
     // `ordered` takes the lock first (MATERIALIZED: before any id is drawn); `ids` then reserves
@@ -416,10 +420,10 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
         SELECT setval(${sequence}, nextval(${sequence}) + $7::int - 1) - $7::int + 1 AS first FROM ordered
       ),
       inserted AS (
-        INSERT INTO ${table} (id, room, u, m, ts, author_key, cid)
-        SELECT ids.first + i.n - 1, i.room, i.u, i.m, i.ts, i.author_key, i.cid
-        FROM ids, unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[])
-          WITH ORDINALITY AS i (room, u, m, ts, author_key, cid, n)
+        INSERT INTO ${table} (id, room, u, m, ts, author_key, cid, reply_id, reply_u, reply_m)
+        SELECT ids.first + i.n - 1, i.room, i.u, i.m, i.ts, i.author_key, i.cid, i.reply_id, i.reply_u, i.reply_m
+        FROM ids, unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $8::bigint[], $9::text[], $10::text[])
+          WITH ORDINALITY AS i (room, u, m, ts, author_key, cid, reply_id, reply_u, reply_m, n)
         ORDER BY i.n
         ON CONFLICT (author_key, cid) WHERE cid IS NOT NULL DO NOTHING
         RETURNING id
@@ -456,7 +460,7 @@ function toMessages(room: string, rows: Row[]): ChatMessage[] {
 /** One row in its wire shape. */
 function toMessage(room: string, row: Row): ChatMessage {
   const editedTs = row.edited_ts === null ? undefined : toNumber(row.edited_ts);
-  return withExtras(toChatMessage(toNumber(row.id), room, row.u, row.m, toNumber(row.ts)), { editedTs });
+  return withExtras(toChatMessage(toNumber(row.id), room, row.u, row.m, toNumber(row.ts)), { editedTs, replyTo: replyRefOf(row) });
 }
 
 /** True for errors that mean the server could not be reached or went away, rather than refused the request. */

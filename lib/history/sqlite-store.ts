@@ -9,6 +9,7 @@ import { ChatError } from '../protocol/error-codes';
 import { toChatMessage, withExtras, type ChatMessage } from '../protocol/payloads';
 import type { AppendResult, MessageStore, MessagesAfter, NewMessage, StoredMessage } from '../options/message-store';
 import { migrateSqlite } from './sql/sqlite-migrations';
+import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
 import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
 import { OutageLog, describeCause } from './store-errors';
@@ -31,7 +32,7 @@ export interface SqliteStoreOptions extends RetentionOptions {
 
 const OPTION_NAMES = ['file', 'maxMessages', 'maxAgeDays', 'busyTimeoutMs', 'logger'] as const;
 
-interface Row {
+interface Row extends ReplyColumns {
   id: number;
   u: string;
   m: string;
@@ -47,9 +48,23 @@ interface KeyedRow extends RoomRow {
   author_key: string | null;
 }
 
+/** room, u, m, ts, author_key, cid, reply_id, reply_u, reply_m. */
+type InsertValues = [string, string, string, number, string | null, string | null, number | null, string | null, string | null];
+
+/** The values of an insert. */
+function insertValues(input: NewMessage, authorKey: string | null, cid: string | null): InsertValues {
+  const reply = input.replyTo;
+  return [input.room, input.u, input.m, input.ts, authorKey, cid, reply?.id ?? null, reply?.u ?? null, reply?.m ?? null];
+}
+
+/** A message just stored, in its wire shape. */
+function appended(id: number, input: NewMessage): ChatMessage {
+  return withExtras(toChatMessage(id, input.room, input.u, input.m, input.ts), { replyTo: input.replyTo });
+}
+
 /** The statements, prepared once when the store opens. */
 interface Statements {
-  insert: Database.Statement<[string, string, string, number, string | null, string | null], { id: number }>;
+  insert: Database.Statement<InsertValues, { id: number }>;
   byClientId: Database.Statement<[string, string], RoomRow>;
   latest: Database.Statement<[string, number], Row>;
   before: Database.Statement<[string, number, number], Row>;
@@ -138,9 +153,9 @@ export class SqliteStore implements MessageStore {
     return this.run('append', (statements) => {
       let result: AppendResult;
       if (input.cid === undefined) {
-        const row = statements.insert.get(input.room, input.u, input.m, input.ts, input.authorKey ?? null, null);
+        const row = statements.insert.get(...insertValues(input, input.authorKey ?? null, null));
         if (!row) throw new Error('INSERT … RETURNING returned no row');
-        result = { message: toChatMessage(row.id, input.room, input.u, input.m, input.ts), duplicate: false };
+        result = { message: appended(row.id, input), duplicate: false };
       } else {
         // A missing authorKey is keyed as '' rather than NULL, because NULLs never conflict in a
         // unique index and the retry would be stored twice.
@@ -248,11 +263,11 @@ export class SqliteStore implements MessageStore {
 }
 
 function prepareStatements(db: Database.Database): Statements {
-  const columns = 'id, u, m, ts, edited_ts';
-  const insert = db.prepare<[string, string, string, number, string | null, string | null], { id: number }>(
+  const columns = `id, u, m, ts, edited_ts, ${replySelect('messages')}`;
+  const insert = db.prepare<InsertValues, { id: number }>(
     // DO NOTHING without a conflict target covers the (author_key, cid) unique index: a retry
     // inserts nothing and returns no row.
-    'INSERT INTO messages (room, u, m, ts, author_key, cid) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
+    'INSERT INTO messages (room, u, m, ts, author_key, cid, reply_id, reply_u, reply_m) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
   );
   const byClientId = db.prepare<[string, string], RoomRow>(
     `SELECT ${columns}, room FROM messages WHERE author_key = ? AND cid = ?`,
@@ -273,10 +288,8 @@ function prepareStatements(db: Database.Database): Statements {
     // One transaction, so that the first copy cannot be pruned between the insert that found it
     // and the select that reads it.
     appendWithClientId: db.transaction((input: NewMessage, authorKey: string, cid: string): AppendResult => {
-      const inserted = insert.get(input.room, input.u, input.m, input.ts, authorKey, cid);
-      if (inserted) {
-        return { message: toChatMessage(inserted.id, input.room, input.u, input.m, input.ts), duplicate: false };
-      }
+      const inserted = insert.get(...insertValues(input, authorKey, cid));
+      if (inserted) return { message: appended(inserted.id, input), duplicate: false };
       const first = byClientId.get(authorKey, cid);
       if (!first) throw new Error('INSERT conflicted on (author_key, cid) but no such row exists');
       return { message: toMessage(first.room, first), duplicate: true };
@@ -296,7 +309,7 @@ function toMessages(room: string, rows: Row[]): ChatMessage[] {
 
 /** One row in its wire shape. */
 function toMessage(room: string, row: Row): ChatMessage {
-  return withExtras(toChatMessage(row.id, room, row.u, row.m, row.ts), { editedTs: row.edited_ts ?? undefined });
+  return withExtras(toChatMessage(row.id, room, row.u, row.m, row.ts), { editedTs: row.edited_ts ?? undefined, replyTo: replyRefOf(row) });
 }
 
 /** The developer-facing error for a file that cannot be opened, with what to do about it. */

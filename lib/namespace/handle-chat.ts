@@ -1,6 +1,7 @@
 /** `chat(message, ack)`: store a message, ack its id, then broadcast it. */
 import { screenMessage } from '../moderation/screen-message';
 import { ChatError } from '../protocol/error-codes';
+import { replyExcerpt } from '../protocol/payloads';
 import { parseChatRequest } from '../protocol/validate';
 import { roomOfRequest } from '../protocol/room-name';
 import type { EventHandler } from './handler-context';
@@ -14,6 +15,13 @@ export const handleChat: EventHandler<'chat'> = async (context, socket, args, re
   const room = context.rooms.joinedRoom(roomOfRequest(args[0]), socket.id);
   request.m = await screenMessage(context, socket, request.m, room);
   const text = request.m;
+  // The quote is taken now, so it reads the same wherever the original goes; it must be in this room.
+  let replyTo: { id: number; u: string; m: string } | undefined;
+  if (request.replyTo !== undefined) {
+    const original = await context.store.get(request.replyTo);
+    if (original?.room !== room) throw new ChatError('MESSAGE_NOT_FOUND', 'The message you reply to is no longer there');
+    replyTo = { id: original.message.id, u: original.message.u, m: replyExcerpt(original.message.m) };
+  }
   // Store and broadcast as one tracked step, so that a newcomer's welcome can wait for a message
   // its history read already saw to be broadcast (and held), instead of receiving it twice.
   await context.broadcaster.track(async () => {
@@ -24,6 +32,7 @@ export const handleChat: EventHandler<'chat'> = async (context, socket, args, re
       ts: Date.now(),
       authorKey: nickKey,
       cid: request.cid,
+      replyTo,
     });
     // Ack only once stored: an acked message survives a restart.
     reply({ ok: true, id: message.id });

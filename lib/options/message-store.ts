@@ -18,6 +18,8 @@ export interface NewMessage {
   authorKey?: string;
   /** The client's id for this message, when it sent one. */
   cid?: string;
+  /** The message it answers: its id, author and an excerpt taken now (the original may change or go). */
+  replyTo?: { id: number; u: string; m: string } | undefined;
 }
 
 /** A message with what only the server needs to know about it: its room and its author's key. */

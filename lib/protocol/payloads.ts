@@ -205,3 +205,12 @@ export function withExtras(message: ChatMessage, extras: MessageExtras): ChatMes
   if (extras.reactions !== undefined && Object.keys(extras.reactions).length > 0) message.reactions = extras.reactions;
   return message;
 }
+
+/** The longest reply excerpt, in code points: enough to recognise a line, short enough to repeat. */
+export const REPLY_EXCERPT_LENGTH = 120;
+
+/** The start of `text`, at most {@link REPLY_EXCERPT_LENGTH} code points, with `…` when cut. */
+export function replyExcerpt(text: string): string {
+  const points = Array.from(text);
+  return points.length <= REPLY_EXCERPT_LENGTH ? text : `${points.slice(0, REPLY_EXCERPT_LENGTH - 1).join('')}…`;
+}

@@ -72,6 +72,10 @@ export function parseChatRequest(value: unknown, maxLength: number): ChatRequest
     }
     request.cid = value.cid;
   }
+  if (value.replyTo !== undefined) {
+    if (!isMessageId(value.replyTo)) throw new ChatError('INVALID_MESSAGE', 'replyTo must be the id of a message');
+    request.replyTo = value.replyTo;
+  }
   return request;
 }
 

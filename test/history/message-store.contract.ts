@@ -193,6 +193,35 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
       });
     });
 
+    describe('replies', () => {
+      it('returns and reads back replyTo after the other fields, and says deleted once the original is gone', async () => {
+        const original = (await store.append(draft('the question', { room: 'lobby' }))).message;
+        const replyTo = { id: original.id, u: 'alice', m: 'the question' };
+        const { message } = await store.append(draft('the answer', { room: 'lobby', u: 'bob', replyTo }));
+        expect(message).toStrictEqual({ u: 'bob', m: 'the answer', id: message.id, ts: TS, room: 'lobby', replyTo });
+        expect(await store.latest('lobby', 10)).toStrictEqual([original, message]);
+        await store.edit(message.id, 'a better answer', TS + 5);
+        const [read] = await store.after('lobby', original.id, 10).then((page) => page.messages);
+        expect(Object.keys(read!)).toEqual(['u', 'm', 'id', 'ts', 'room', 'editedTs', 'replyTo']);
+        // Editing the original does not change the quote taken at send time.
+        await store.edit(original.id, 'edited question', TS + 6);
+        expect((await store.get(message.id))?.message.replyTo).toStrictEqual(replyTo);
+        await store.delete(original.id);
+        const gone = { id: original.id, deleted: true };
+        expect((await store.latest('lobby', 10))[0]?.replyTo).toStrictEqual(gone);
+        expect((await store.before('lobby', message.id + 1, 10))[0]?.replyTo).toStrictEqual(gone);
+        expect((await store.after('lobby', 0, 10)).messages[0]?.replyTo).toStrictEqual(gone);
+        expect((await store.get(message.id))?.message.replyTo).toStrictEqual(gone);
+      });
+
+      it('keeps replyTo on a retried cid', async () => {
+        const original = (await store.append(draft('q'))).message;
+        const replyTo = { id: original.id, u: 'alice', m: 'q' };
+        const first = await store.append(draft('a', { authorKey: 'bob', cid: 'r1', replyTo }));
+        expect(await store.append(draft('a', { authorKey: 'bob', cid: 'r1', replyTo }))).toStrictEqual({ message: first.message, duplicate: true });
+      });
+    });
+
     describe('latest', () => {
       it('returns the newest messages of the room, oldest first', async () => {
         const stored = await fill(store, 5);

@@ -168,6 +168,9 @@ describeWithService('postgres', 'PostgresStore', () => {
         ['author_key', 'text', 'YES'],
         ['cid', 'text', 'YES'],
         ['edited_ts', 'bigint', 'YES'],
+        ['reply_id', 'bigint', 'YES'],
+        ['reply_u', 'text', 'YES'],
+        ['reply_m', 'text', 'YES'],
       ]);
       const indexes = await admin.query<{ indexname: string }>(
         'SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname',

@@ -142,6 +142,9 @@ describe('SqliteStore', () => {
           ['author_key', 'TEXT', 0],
           ['cid', 'TEXT', 0],
           ['edited_ts', 'INTEGER', 0],
+          ['reply_id', 'INTEGER', 0],
+          ['reply_u', 'TEXT', 0],
+          ['reply_m', 'TEXT', 0],
         ]);
         const indexes = raw
           .prepare<[], { name: string; unique: number; partial: number }>("PRAGMA index_list('messages')")

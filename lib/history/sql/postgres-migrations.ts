@@ -46,6 +46,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // NULL: never edited. A nullable column without a default is added without rewriting the table.
     statements: (names) => [`ALTER TABLE ${names.table} ADD COLUMN edited_ts BIGINT`],
   },
+  {
+    version: 3,
+    description: 'replies',
+    // The author and excerpt are copied at send time (see the SQLite migration 3).
+    statements: (names) => [`ALTER TABLE ${names.table} ADD COLUMN reply_id BIGINT, ADD COLUMN reply_u TEXT, ADD COLUMN reply_m TEXT`],
+  },
 ];
 
 /** What {@link migratePostgres} did. */

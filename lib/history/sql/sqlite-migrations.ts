@@ -50,6 +50,17 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // NULL: never edited. Adding a nullable column rewrites no row, so a big file upgrades at once.
     sql: 'ALTER TABLE messages ADD COLUMN edited_ts INTEGER;',
   },
+  {
+    version: 3,
+    description: 'replies',
+    // The author and excerpt are copied at send time, so a reply reads the same after the original
+    // is edited, and still says whom it answered once the original is deleted.
+    sql: `
+      ALTER TABLE messages ADD COLUMN reply_id INTEGER;
+      ALTER TABLE messages ADD COLUMN reply_u TEXT;
+      ALTER TABLE messages ADD COLUMN reply_m TEXT;
+    `,
+  },
 ];
 
 /** What {@link migrateSqlite} did. */
