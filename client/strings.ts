@@ -28,6 +28,7 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   MESSAGE_NOT_FOUND: 'That message is no longer there.',
   NOT_AUTHOR: 'Only its author can change that message.',
   EDIT_WINDOW_CLOSED: 'That message is too old to change.',
+  TOO_MANY_REACTIONS: 'That message cannot take another kind of reaction.',
 };
 
 /** "a", "a and b", "a, b and 2 others". */

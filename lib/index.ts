@@ -26,6 +26,7 @@ export type {
   AppendResult,
   MessagesAfter,
   StoredMessage,
+  ReactResult,
 } from './options';
 export type { ClusterState } from './cluster/chat-cluster';
 export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';

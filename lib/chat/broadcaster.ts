@@ -5,7 +5,7 @@
  * event per frame, as the original protocol's clients expect).
  */
 import type { BatchedEvent } from '../protocol/events';
-import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type EditNotice } from '../protocol/payloads';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type EditNotice, type ReactionsNotice } from '../protocol/payloads';
 import { EventBatcher } from './event-batcher';
 import type { ChatNamespace, ChatSocket } from './socket-types';
 
@@ -96,6 +96,11 @@ export class Broadcaster {
   /** Its author edited a message: to everyone in its room. */
   edited(room: string, notice: EditNotice): void {
     this.send(room, ['edit', notice]);
+  }
+
+  /** A message's reactions changed: its counts, to everyone in its room. */
+  reactionsChanged(room: string, notice: ReactionsNotice): void {
+    this.send(room, ['reactions', notice]);
   }
 
   /** A SYSTEM line from the host, to everyone in the default room. */

@@ -1,6 +1,7 @@
 /** A message store in process memory: for tests and for `history: false`, never the default. */
-import { toChatMessage, withExtras, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, StoredMessage } from '../options/message-store';
+import { ChatError } from '../protocol/error-codes';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, StoredMessage } from '../options/message-store';
 
 /** One kept message, with what the wire shape leaves out. */
 interface Kept {
@@ -12,6 +13,8 @@ interface Kept {
   authorKey: string | undefined;
   editedTs: number | undefined;
   replyTo: { id: number; u: string; m: string } | undefined;
+  /** Emoji → who reacted with it; emoji in the order first used. */
+  reactions: Map<string, Set<string>> | undefined;
 }
 
 /** Options of {@link MemoryStore}. */
@@ -43,7 +46,7 @@ export class MemoryStore implements MessageStore {
     }
     const message = withExtras(toChatMessage(this.nextId++, input.room, input.u, input.m, input.ts), { replyTo: input.replyTo });
     if (this.maxMessages > 0) {
-      this.messages.push({ id: message.id, room: input.room, u: input.u, m: input.m, ts: input.ts, authorKey: input.authorKey, editedTs: undefined, replyTo: input.replyTo });
+      this.messages.push({ id: message.id, room: input.room, u: input.u, m: input.m, ts: input.ts, authorKey: input.authorKey, editedTs: undefined, replyTo: input.replyTo, reactions: undefined });
       // Trim in chunks so that a full store does not shift the array on every append.
       if (this.messages.length > this.maxMessages * 1.25) {
         this.messages = this.messages.slice(-this.maxMessages);
@@ -84,6 +87,25 @@ export class MemoryStore implements MessageStore {
     kept.m = m;
     kept.editedTs = editedTs;
     return Promise.resolve(true);
+  }
+
+  react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined> {
+    const kept = this.find(id);
+    if (!kept) return Promise.resolve(undefined);
+    const reactions = (kept.reactions ??= new Map<string, Set<string>>());
+    const users = reactions.get(emoji);
+    let reacted = true;
+    if (users?.has(userKey)) {
+      users.delete(userKey);
+      if (users.size === 0) reactions.delete(emoji);
+      reacted = false;
+    } else if (users) {
+      users.add(userKey);
+    } else {
+      if (reactions.size >= maxDistinct) return Promise.reject(new ChatError('TOO_MANY_REACTIONS'));
+      reactions.set(emoji, new Set([userKey]));
+    }
+    return Promise.resolve({ counts: countsOf(kept), reacted });
   }
 
   delete(id: number): Promise<boolean> {
@@ -131,6 +153,13 @@ export class MemoryStore implements MessageStore {
     const reply = kept.replyTo;
     // A reply says so once the message it answers is gone (deleted, or dropped past maxMessages).
     const replyTo = reply && (this.find(reply.id) ? { ...reply } : { id: reply.id, deleted: true as const });
-    return withExtras(toChatMessage(kept.id, kept.room, kept.u, kept.m, kept.ts), { editedTs: kept.editedTs, replyTo });
+    return withExtras(toChatMessage(kept.id, kept.room, kept.u, kept.m, kept.ts), { editedTs: kept.editedTs, replyTo, reactions: countsOf(kept) });
   }
+}
+
+/** A kept message's reaction counts. */
+function countsOf(kept: Kept): ReactionCounts {
+  const counts: ReactionCounts = {};
+  for (const [emoji, users] of kept.reactions ?? []) counts[emoji] = users.size;
+  return counts;
 }

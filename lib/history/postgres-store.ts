@@ -2,8 +2,8 @@
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, withExtras, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, StoredMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, StoredMessage } from '../options/message-store';
 import { loadPg, type PgPoolLike } from './load-pg';
 import { migratePostgres } from './sql/postgres-migrations';
 import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
@@ -76,6 +76,12 @@ interface Queries {
   pruneByAge: string;
   byId: string;
   edit: string;
+  delete: string;
+  reactionCounts: string;
+  lockMessage: string;
+  removeReaction: string;
+  distinctReactions: string;
+  addReaction: string;
 }
 
 /**
@@ -191,31 +197,42 @@ export class PostgresStore implements MessageStore {
   async latest(room: string, limit: number): Promise<ChatMessage[]> {
     assertReadArguments('PostgresStore', 'latest', room, 0, limit);
     this.assertOpen('latest');
-    const rows = await this.run('latest', (queries) => this.rows(queries.latest, [room, limit]));
-    return toMessages(room, rows);
+    return this.run('latest', async (queries) => this.withReactions(queries, toMessages(room, await this.rows(queries.latest, [room, limit]))));
   }
 
   async before(room: string, id: number, limit: number): Promise<ChatMessage[]> {
     assertReadArguments('PostgresStore', 'before', room, id, limit);
     this.assertOpen('before');
-    const rows = await this.run('before', (queries) => this.rows(queries.before, [room, id, limit]));
-    return toMessages(room, rows);
+    return this.run('before', async (queries) => this.withReactions(queries, toMessages(room, await this.rows(queries.before, [room, id, limit]))));
   }
 
   async after(room: string, id: number, limit: number): Promise<MessagesAfter> {
     assertReadArguments('PostgresStore', 'after', room, id, limit);
     this.assertOpen('after');
     // One row more than asked tells whether there were more than `limit`.
-    const newest = await this.run('after', (queries) => this.rows(queries.after, [room, id, limit + 1]));
-    const truncated = newest.length > limit;
-    return { messages: toMessages(room, truncated ? newest.slice(0, limit) : newest), truncated };
+    return this.run('after', async (queries) => {
+      const newest = await this.rows(queries.after, [room, id, limit + 1]);
+      const truncated = newest.length > limit;
+      return { messages: await this.withReactions(queries, toMessages(room, truncated ? newest.slice(0, limit) : newest)), truncated };
+    });
   }
 
   async get(id: number): Promise<StoredMessage | undefined> {
     this.assertOpen('get');
-    const found = await this.run('get', (queries) => this.pool.query<KeyedRow>(queries.byId, [id]));
-    const row = found.rows[0];
-    return row && { message: toMessage(row.room, row), room: row.room, authorKey: row.author_key ?? undefined };
+    return this.run('get', async (queries) => {
+      const row = (await this.pool.query<KeyedRow>(queries.byId, [id])).rows[0];
+      if (!row) return undefined;
+      const [message] = await this.withReactions(queries, [toMessage(row.room, row)]);
+      return message && { message, room: row.room, authorKey: row.author_key ?? undefined };
+    });
+  }
+
+  async react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined> {
+    assertStorableMessage('PostgresStore', { room: '', u: userKey, m: emoji, ts: 0 });
+    this.assertOpen('react');
+    const result = await this.run('react', (queries) => this.toggleReaction(queries, id, userKey, emoji, maxDistinct));
+    if (result === 'too-many') throw new ChatError('TOO_MANY_REACTIONS');
+    return result;
   }
 
   async edit(id: number, m: string, editedTs: number): Promise<boolean> {
@@ -227,8 +244,8 @@ export class PostgresStore implements MessageStore {
 
   async delete(id: number): Promise<boolean> {
     this.assertOpen('delete');
-    const result = await this.run('delete', () => this.pool.query(`DELETE FROM ${this.names.table} WHERE id = $1`, [id]));
-    return (result.rowCount ?? 0) > 0;
+    const result = await this.run('delete', (queries) => this.pool.query<{ deleted: string | number }>(queries.delete, [id]));
+    return toNumber(result.rows[0]?.deleted ?? 0) > 0;
   }
 
   /** Lets requests under way finish, then ends the pool if the store created it. */
@@ -366,6 +383,61 @@ export class PostgresStore implements MessageStore {
     return result;
   }
 
+  /** Adds each message's reaction counts (one query for the whole page). */
+  private async withReactions(queries: Queries, messages: ChatMessage[]): Promise<ChatMessage[]> {
+    if (messages.length === 0) return messages;
+    const rows = await this.pool.query<{ message_id: string | number; emoji: string; n: string | number }>(queries.reactionCounts, [
+      messages.map((message) => message.id),
+    ]);
+    const byId = new Map<number, ReactionCounts>();
+    for (const row of rows.rows) {
+      const id = toNumber(row.message_id);
+      let counts = byId.get(id);
+      if (!counts) byId.set(id, (counts = {}));
+      counts[row.emoji] = toNumber(row.n);
+    }
+    for (const message of messages) withExtras(message, { reactions: byId.get(message.id) });
+    return messages;
+  }
+
+  /**
+   * One transaction that locks the message's row first, so that two nodes adding emoji to one
+   * message at once cannot both pass the distinct-emoji limit.
+   */
+  private async toggleReaction(queries: Queries, id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | 'too-many' | undefined> {
+    const client = await this.pool.connect();
+    let failure: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await (async (): Promise<ReactResult | 'too-many' | undefined> => {
+          if ((await client.query(queries.lockMessage, [id])).rows.length === 0) return undefined;
+          const removed = ((await client.query(queries.removeReaction, [id, emoji, userKey])).rowCount ?? 0) > 0;
+          if (!removed) {
+            const found = await client.query<{ kinds: string | number; has: boolean | null }>(queries.distinctReactions, [id, emoji]);
+            const { kinds, has } = found.rows[0] ?? { kinds: 0, has: false };
+            if (has !== true && toNumber(kinds) >= maxDistinct) return 'too-many';
+            await client.query(queries.addReaction, [id, emoji, userKey, Date.now()]);
+          }
+          const counts: ReactionCounts = {};
+          const rows = await client.query<{ emoji: string; n: string | number }>(queries.reactionCounts, [[id]]);
+          for (const row of rows.rows) counts[row.emoji] = toNumber(row.n);
+          return { counts, reacted: !removed };
+        })();
+        await client.query(result === undefined || result === 'too-many' ? 'ROLLBACK' : 'COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(failure);
+    }
+  }
+
   private async rows(text: string, values: unknown[]): Promise<Row[]> {
     return (await this.pool.query<Row>(text, values)).rows;
   }
@@ -408,6 +480,7 @@ export class PostgresStore implements MessageStore {
 
 function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: number): Queries {
   const table = names.table;
+  const reactions = names.reactions;
   const columns = `id, u, m, ts, edited_ts, ${replySelect(table)}`;
   const sequence = `${sequenceOid}::regclass`;
   return {
@@ -432,11 +505,23 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
     byClientId: `SELECT ${columns}, room FROM ${table} WHERE author_key = $1 AND cid = $2`,
     byId: `SELECT ${columns}, room, author_key FROM ${table} WHERE id = $1`,
     edit: `UPDATE ${table} SET m = $1, edited_ts = $2 WHERE id = $3`,
+    // Every delete takes the message's reactions with it, in the same statement.
+    delete: `WITH gone AS (DELETE FROM ${table} WHERE id = $1 RETURNING id),
+      forgotten AS (DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone))
+      SELECT count(*) AS deleted FROM gone`,
+    reactionCounts: `SELECT message_id, emoji, count(*) AS n FROM ${reactions} WHERE message_id = ANY($1::bigint[])
+      GROUP BY message_id, emoji ORDER BY message_id, min(ts), emoji`,
+    lockMessage: `SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`,
+    removeReaction: `DELETE FROM ${reactions} WHERE message_id = $1 AND emoji = $2 AND user_key = $3`,
+    distinctReactions: `SELECT count(DISTINCT emoji) AS kinds, bool_or(emoji = $2) AS has FROM ${reactions} WHERE message_id = $1`,
+    addReaction: `INSERT INTO ${reactions} (message_id, emoji, user_key, ts) VALUES ($1, $2, $3, $4)`,
     latest: `SELECT ${columns} FROM ${table} WHERE room = $1 ORDER BY id DESC LIMIT $2`,
     before: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
     after: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id > $2 ORDER BY id DESC LIMIT $3`,
-    pruneByCount: `DELETE FROM ${table} WHERE id <= (SELECT id FROM ${table} ORDER BY id DESC OFFSET $1 LIMIT 1)`,
-    pruneByAge: `DELETE FROM ${table} WHERE ts < $1`,
+    pruneByCount: `WITH gone AS (DELETE FROM ${table} WHERE id <= (SELECT id FROM ${table} ORDER BY id DESC OFFSET $1 LIMIT 1) RETURNING id)
+      DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone)`,
+    pruneByAge: `WITH gone AS (DELETE FROM ${table} WHERE ts < $1 RETURNING id)
+      DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone)`,
   };
 }
 

@@ -6,8 +6,8 @@ import createDebug from 'debug';
 import { ChatOptionError } from '../options/option-error';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, withExtras, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, StoredMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, StoredMessage } from '../options/message-store';
 import { migrateSqlite } from './sql/sqlite-migrations';
 import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
@@ -74,6 +74,8 @@ interface Statements {
   deleteById: Database.Statement<[number]>;
   byId: Database.Statement<[number], KeyedRow>;
   edit: Database.Statement<[string, number, number]>;
+  reactionCounts: Database.Statement<[string], { message_id: number; emoji: string; n: number }>;
+  toggleReaction: Database.Transaction<(id: number, userKey: string, emoji: string, maxDistinct: number) => ReactResult | 'too-many' | undefined>;
   appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
 }
 
@@ -168,12 +170,12 @@ export class SqliteStore implements MessageStore {
 
   async latest(room: string, limit: number): Promise<ChatMessage[]> {
     assertReadArguments('SqliteStore', 'latest', room, 0, limit);
-    return this.run('latest', (statements) => toMessages(room, statements.latest.all(room, limit)));
+    return this.run('latest', (statements) => withReactions(statements, toMessages(room, statements.latest.all(room, limit))));
   }
 
   async before(room: string, id: number, limit: number): Promise<ChatMessage[]> {
     assertReadArguments('SqliteStore', 'before', room, id, limit);
-    return this.run('before', (statements) => toMessages(room, statements.before.all(room, id, limit)));
+    return this.run('before', (statements) => withReactions(statements, toMessages(room, statements.before.all(room, id, limit))));
   }
 
   async after(room: string, id: number, limit: number): Promise<MessagesAfter> {
@@ -182,15 +184,23 @@ export class SqliteStore implements MessageStore {
       // One row more than asked tells whether there were more than `limit`.
       const newest = statements.after.all(room, id, limit + 1);
       const truncated = newest.length > limit;
-      return { messages: toMessages(room, truncated ? newest.slice(0, limit) : newest), truncated };
+      return { messages: withReactions(statements, toMessages(room, truncated ? newest.slice(0, limit) : newest)), truncated };
     });
   }
 
   async get(id: number): Promise<StoredMessage | undefined> {
     return this.run('get', (statements) => {
       const row = statements.byId.get(id);
-      return row && { message: toMessage(row.room, row), room: row.room, authorKey: row.author_key ?? undefined };
+      if (!row) return undefined;
+      const [message] = withReactions(statements, [toMessage(row.room, row)]);
+      return message && { message, room: row.room, authorKey: row.author_key ?? undefined };
     });
+  }
+
+  async react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined> {
+    const result = await this.run('react', (statements) => statements.toggleReaction.immediate(id, userKey, emoji, maxDistinct));
+    if (result === 'too-many') throw new ChatError('TOO_MANY_REACTIONS');
+    return result;
   }
 
   async edit(id: number, m: string, editedTs: number): Promise<boolean> {
@@ -272,6 +282,17 @@ function prepareStatements(db: Database.Database): Statements {
   const byClientId = db.prepare<[string, string], RoomRow>(
     `SELECT ${columns}, room FROM messages WHERE author_key = ? AND cid = ?`,
   );
+  // Reaction counts of a list of ids (a JSON array, so one statement serves any length).
+  const reactionCounts = db.prepare<[string], { message_id: number; emoji: string; n: number }>(
+    `SELECT message_id, emoji, count(*) AS n FROM reactions WHERE message_id IN (SELECT value FROM json_each(?))
+      GROUP BY message_id, emoji ORDER BY message_id, min(ts), emoji`,
+  );
+  const removeReaction = db.prepare<[number, string, string]>('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_key = ?');
+  const addReaction = db.prepare<[number, string, string, number]>('INSERT INTO reactions (message_id, emoji, user_key, ts) VALUES (?, ?, ?, ?)');
+  const messageExists = db.prepare<[number], { id: number }>('SELECT id FROM messages WHERE id = ?');
+  const distinctReactions = db.prepare<[string, number], { kinds: number; has: number }>(
+    'SELECT count(DISTINCT emoji) AS kinds, coalesce(max(emoji = ?), 0) AS has FROM reactions WHERE message_id = ?',
+  );
   return {
     insert,
     byClientId,
@@ -285,6 +306,18 @@ function prepareStatements(db: Database.Database): Statements {
     deleteById: db.prepare('DELETE FROM messages WHERE id = ?'),
     byId: db.prepare(`SELECT ${columns}, room, author_key FROM messages WHERE id = ?`),
     edit: db.prepare('UPDATE messages SET m = ?, edited_ts = ? WHERE id = ?'),
+    reactionCounts,
+    // Checked and written under one write lock, so two processes cannot both add the 21st emoji.
+    toggleReaction: db.transaction((id: number, userKey: string, emoji: string, maxDistinct: number) => {
+      const removed = removeReaction.run(id, emoji, userKey).changes > 0;
+      if (!removed) {
+        if (!messageExists.get(id)) return undefined;
+        const { kinds, has } = distinctReactions.get(emoji, id) ?? { kinds: 0, has: 0 };
+        if (has === 0 && kinds >= maxDistinct) return 'too-many' as const;
+        addReaction.run(id, emoji, userKey, Date.now());
+      }
+      return { counts: countsById(reactionCounts.all(JSON.stringify([id]))).get(id) ?? {}, reacted: !removed };
+    }),
     // One transaction, so that the first copy cannot be pruned between the insert that found it
     // and the select that reads it.
     appendWithClientId: db.transaction((input: NewMessage, authorKey: string, cid: string): AppendResult => {
@@ -304,6 +337,25 @@ function toMessages(room: string, rows: Row[]): ChatMessage[] {
     const row = rows[i];
     if (row) messages.push(toMessage(room, row));
   }
+  return messages;
+}
+
+/** Emoji counts per message id, from rows ordered by id then first use. */
+function countsById(rows: { message_id: number; emoji: string; n: number }[]): Map<number, ReactionCounts> {
+  const byId = new Map<number, ReactionCounts>();
+  for (const row of rows) {
+    let counts = byId.get(row.message_id);
+    if (!counts) byId.set(row.message_id, (counts = {}));
+    counts[row.emoji] = row.n;
+  }
+  return byId;
+}
+
+/** Adds each message's reaction counts (one query for the whole page). */
+function withReactions(statements: Statements, messages: ChatMessage[]): ChatMessage[] {
+  if (messages.length === 0) return messages;
+  const byId = countsById(statements.reactionCounts.all(JSON.stringify(messages.map((message) => message.id))));
+  for (const message of messages) withExtras(message, { reactions: byId.get(message.id) });
   return messages;
 }
 

@@ -13,6 +13,7 @@ import { handleKick } from './handle-kick';
 import { handleLeave } from './handle-leave';
 import { handleLogin } from './handle-login';
 import { handleMute } from './handle-mute';
+import { handleReact } from './handle-react';
 import { handleTyping } from './handle-typing';
 import { safeHandler } from './safe-handler';
 import { createSerialQueue } from './serial-queue';
@@ -39,6 +40,7 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   socket.on('leave', safeHandler(context, socket, 'leave', handleLeave, schedule));
   socket.on('typing', safeHandler(context, socket, 'typing', handleTyping, schedule));
   socket.on('edit', safeHandler(context, socket, 'edit', handleEdit, schedule));
+  socket.on('react', safeHandler(context, socket, 'react', handleReact, schedule));
   socket.on('delete', safeHandler(context, socket, 'delete', handleDelete, schedule));
   socket.on('mute', safeHandler(context, socket, 'mute', handleMute, schedule));
   socket.on('kick', safeHandler(context, socket, 'kick', handleKick, schedule));

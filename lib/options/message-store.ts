@@ -1,5 +1,5 @@
 /** The interface every message store implements: the chat's log, and what readers repair gaps from. */
-import type { ChatMessage } from '../protocol/payloads';
+import type { ChatMessage, ReactionCounts } from '../protocol/payloads';
 
 /** A validated message about to be stored. */
 export interface NewMessage {
@@ -30,6 +30,14 @@ export interface StoredMessage {
   room: string;
   /** The `authorKey` it was stored with, if any. */
   authorKey: string | undefined;
+}
+
+/** What {@link MessageStore.react} did. */
+export interface ReactResult {
+  /** The message's counts now, emoji in the order they were first used. */
+  counts: ReactionCounts;
+  /** True when the reaction was added, false when it was taken back. */
+  reacted: boolean;
 }
 
 /** What {@link MessageStore.append} returns. */
@@ -68,6 +76,12 @@ export interface MessageStore {
   get(id: number): Promise<StoredMessage | undefined>;
   /** Replaces a message's text and records when; resolves false when there is no such message. */
   edit(id: number, m: string, editedTs: number): Promise<boolean>;
+  /**
+   * Toggles `userKey`'s reaction `emoji` on message `id`; undefined when there is no such
+   * message. Adding a distinct emoji beyond `maxDistinct` rejects with ChatError
+   * `TOO_MANY_REACTIONS`. Reads (`latest`, `before`, `after`, `get`) carry `reactions`.
+   */
+  react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined>;
   /** Forgets a message (moderation); resolves true when it was there. */
   delete(id: number): Promise<boolean>;
   /** Releases what the store opened (never a pool or database the host passed in). */

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'MESSAGE_NOT_FOUND',
   'NOT_AUTHOR',
   'EDIT_WINDOW_CLOSED',
+  'TOO_MANY_REACTIONS',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -56,6 +57,7 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   MESSAGE_NOT_FOUND: 'There is no such message',
   NOT_AUTHOR: 'Only its author can do that',
   EDIT_WINDOW_CLOSED: 'That message is too old to change',
+  TOO_MANY_REACTIONS: 'That message has as many different reactions as it can take',
 };
 
 /**

@@ -8,6 +8,9 @@ import type {
   EditAck,
   EditNotice,
   EditRequest,
+  ReactAck,
+  ReactionsNotice,
+  ReactRequest,
   HistoryAck,
   HistoryMeta,
   HistoryRequest,
@@ -38,6 +41,8 @@ export interface ClientToServerEvents {
   typing: (request?: TypingRequest) => void;
   /** Its author (within `editWindowMs`): change a message's text for everyone and in history. */
   edit: (request: EditRequest, ack?: (result: EditAck) => void) => void;
+  /** Toggle this user's reaction (one emoji) on a message of a room it reads. */
+  react: (request: ReactRequest, ack?: (result: ReactAck) => void) => void;
   /** Remove a message for everyone and from history: its author within `editWindowMs`, a moderator any. */
   delete: (request: DeleteRequest, ack?: (result: ModerationAck) => void) => void;
   /** Moderators only: keep a nickname from sending messages for a while. */
@@ -68,13 +73,15 @@ export interface ServerToClientEvents {
   delete: (request: DeleteRequest) => void;
   /** A message's author edited it: show the new text and that it was edited. */
   edit: (notice: EditNotice) => void;
+  /** A message's reactions changed: its counts now. */
+  reactions: (notice: ReactionsNotice) => void;
 }
 
 /**
  * The room-wide events a `batch` frame may carry: what the Broadcaster sends to a whole room.
  * (`users`, `history`, `session` and `batch` itself are only ever sent to one socket.)
  */
-export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing' | 'edit';
+export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing' | 'edit' | 'reactions';
 
 /** One event inside a `batch`: its name, then its arguments, exactly as it would arrive alone. */
 export type BatchedEvent = {

@@ -142,6 +142,21 @@ export interface EditNotice {
 /** Answer to `edit`: the text as stored (the host's `onMessage` may rewrite it). */
 export type EditAck = Ack<EditNotice>;
 
+/** `react`: toggle this user's reaction `emoji` (a single emoji) on message `id`. */
+export interface ReactRequest {
+  id: number;
+  emoji: string;
+}
+
+/** The `reactions` event: message `id`'s reaction counts now (`{}` once the last one is taken back). */
+export interface ReactionsNotice {
+  id: number;
+  counts: ReactionCounts;
+}
+
+/** Answer to `react`: the counts now, and whether this user's reaction is now on (`true`) or off. */
+export type ReactAck = Ack<{ id: number; counts: ReactionCounts; reacted: boolean }>;
+
 /** Answer to a moderation request. */
 export type ModerationAck = Ack<object>;
 

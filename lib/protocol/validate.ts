@@ -3,7 +3,8 @@
  * it returns a clean value or throws a {@link ChatError}, never a TypeError.
  */
 import { ChatError } from './error-codes';
-import type { ChatRequest, EditRequest, HistoryRequest } from './payloads';
+import { validateEmoji } from './emoji';
+import type { ChatRequest, EditRequest, HistoryRequest, ReactRequest } from './payloads';
 
 // Messages may span lines (LF or CRLF) and hold tabs; other C0/C1 controls and a lone CR only
 // garble logs and terminals, and U+0000 is refused by PostgreSQL, so both stores must see it
@@ -88,6 +89,12 @@ export function isMessageId(value: unknown): value is number {
 export function parseEditRequest(value: unknown, maxLength: number): EditRequest {
   if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id, m }');
   return { id: value.id, m: validateMessageText(value.m, maxLength) };
+}
+
+/** Reads `react`'s `{ id, emoji }`. */
+export function parseReactRequest(value: unknown): ReactRequest {
+  if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id, emoji }');
+  return { id: value.id, emoji: validateEmoji(value.emoji) };
 }
 
 /** Reads `{ id }` (`delete`). */

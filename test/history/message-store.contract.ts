@@ -222,6 +222,52 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
       });
     });
 
+    describe('react', () => {
+      it('toggles one user’s reaction and returns the counts, emoji in order of first use', async () => {
+        const { message } = await store.append(draft('nice'));
+        expect(await store.react(message.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1 }, reacted: true });
+        expect(await store.react(message.id, 'carol', '👍', 20)).toStrictEqual({ counts: { '👍': 2 }, reacted: true });
+        const added = await store.react(message.id, 'carol', '🎉', 20);
+        expect(added).toStrictEqual({ counts: { '👍': 2, '🎉': 1 }, reacted: true });
+        expect(Object.keys(added!.counts)).toEqual(['👍', '🎉']);
+        expect(await store.react(message.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1, '🎉': 1 }, reacted: false });
+        expect(await store.react(message.id, 'carol', '👍', 20)).toStrictEqual({ counts: { '🎉': 1 }, reacted: false });
+      });
+
+      it('is carried by every read, after the other fields, and absent without reactions', async () => {
+        const [first, second] = await fill(store, 2, 'lobby');
+        await store.react(second!.id, 'bob', '❤️', 20);
+        await store.edit(second!.id, 'edited', TS + 9);
+        const reacted = { ...second!, m: 'edited', editedTs: TS + 9, reactions: { '❤️': 1 } };
+        expect(await store.latest('lobby', 10)).toStrictEqual([first, reacted]);
+        expect(await store.before('lobby', second!.id + 1, 10)).toStrictEqual([first, reacted]);
+        expect((await store.after('lobby', 0, 10)).messages).toStrictEqual([first, reacted]);
+        expect((await store.get(second!.id))?.message).toStrictEqual(reacted);
+        expect(Object.keys((await store.latest('lobby', 1))[0]!)).toEqual(['u', 'm', 'id', 'ts', 'room', 'editedTs', 'reactions']);
+        await store.react(second!.id, 'bob', '❤️', 20);
+        // The last reaction taken back: no `reactions` field at all, not an empty one.
+        expect(await store.latest('lobby', 1)).toStrictEqual([{ ...second!, m: 'edited', editedTs: TS + 9 }]);
+      });
+
+      it('refuses a distinct emoji past maxDistinct, but still takes more of the same and take-backs', async () => {
+        const { message } = await store.append(draft('popular'));
+        await store.react(message.id, 'bob', '😀', 2);
+        await store.react(message.id, 'bob', '😎', 2);
+        await expect(store.react(message.id, 'bob', '🙃', 2)).rejects.toMatchObject({ code: 'TOO_MANY_REACTIONS' });
+        expect(await store.react(message.id, 'carol', '😀', 2)).toStrictEqual({ counts: { '😀': 2, '😎': 1 }, reacted: true });
+        expect(await store.react(message.id, 'bob', '😎', 2)).toStrictEqual({ counts: { '😀': 2 }, reacted: false });
+        expect(await store.react(message.id, 'bob', '🙃', 2)).toStrictEqual({ counts: { '😀': 2, '🙃': 1 }, reacted: true });
+      });
+
+      it('resolves undefined for a missing message, and forgets reactions with their message', async () => {
+        expect(await store.react(999_999, 'bob', '👍', 20)).toBeUndefined();
+        const { message } = await store.append(draft('short-lived'));
+        await store.react(message.id, 'bob', '👍', 20);
+        expect(await store.delete(message.id)).toBe(true);
+        expect(await store.react(message.id, 'bob', '👍', 20)).toBeUndefined();
+      });
+    });
+
     describe('latest', () => {
       it('returns the newest messages of the room, oldest first', async () => {
         const stored = await fill(store, 5);

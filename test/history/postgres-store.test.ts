@@ -77,7 +77,8 @@ describeWithService('postgres', 'PostgresStore', () => {
         .map((part) => `"${part}"`)
         .join('.');
       const migrations = `${quoted.slice(0, -1)}_migrations"`;
-      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}`);
+      const reactions = `${quoted.slice(0, -1)}_reactions"`;
+      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}, ${reactions}`);
     }
   }
 

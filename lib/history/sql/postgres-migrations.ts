@@ -52,6 +52,21 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // The author and excerpt are copied at send time (see the SQLite migration 3).
     statements: (names) => [`ALTER TABLE ${names.table} ADD COLUMN reply_id BIGINT, ADD COLUMN reply_u TEXT, ADD COLUMN reply_m TEXT`],
   },
+  {
+    version: 4,
+    description: 'reactions',
+    // No foreign key: hosts and tests drop the messages table on its own, which a dependent table
+    // would refuse. The store deletes a message's reactions in the statement that deletes it.
+    statements: (names) => [
+      `CREATE TABLE ${names.reactions} (
+        message_id BIGINT NOT NULL,
+        emoji TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_key)
+      )`,
+    ],
+  },
 ];
 
 /** What {@link migratePostgres} did. */

@@ -61,6 +61,24 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ALTER TABLE messages ADD COLUMN reply_m TEXT;
     `,
   },
+  {
+    version: 4,
+    description: 'reactions',
+    // One row per user and emoji; the trigger forgets a message's reactions with it, whether a
+    // moderator deleted it or retention pruned it. ts orders a message's emoji by first use.
+    sql: `
+      CREATE TABLE reactions (
+        message_id INTEGER NOT NULL,
+        emoji TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TRIGGER messages_forget_reactions AFTER DELETE ON messages BEGIN
+        DELETE FROM reactions WHERE message_id = old.id;
+      END;
+    `,
+  },
 ];
 
 /** What {@link migrateSqlite} did. */
