@@ -27,6 +27,7 @@ export type {
   MessagesAfter,
   StoredMessage,
   ReactResult,
+  SearchQuery,
 } from './options';
 export type { ClusterState } from './cluster/chat-cluster';
 export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';

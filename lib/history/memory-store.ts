@@ -1,7 +1,8 @@
 /** A message store in process memory: for tests and for `history: false`, never the default. */
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, StoredMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import { wordsOf } from '../protocol/search-query';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
 
 /** One kept message, with what the wire shape leaves out. */
 interface Kept {
@@ -106,6 +107,23 @@ export class MemoryStore implements MessageStore {
       reactions.set(emoji, new Set([userKey]));
     }
     return Promise.resolve({ counts: countsOf(kept), reacted });
+  }
+
+  /** Scans the kept messages, newest first: memory has no index, and holds few messages. */
+  search(query: SearchQuery): Promise<SearchHit[]> {
+    const rooms = new Set(query.rooms);
+    const before = query.before ?? Infinity;
+    const hits: SearchHit[] = [];
+    const floor = Math.max(0, this.messages.length - this.maxMessages);
+    for (let i = this.messages.length - 1; i >= floor && hits.length < query.limit; i--) {
+      const kept = this.messages[i];
+      if (!kept || kept.id >= before || !rooms.has(kept.room)) continue;
+      const words = wordsOf(kept.m);
+      if (query.terms.every((term) => words.some((word) => word.startsWith(term)))) {
+        hits.push({ id: kept.id, room: kept.room, u: kept.u, m: kept.m, ts: kept.ts });
+      }
+    }
+    return Promise.resolve(hits);
   }
 
   delete(id: number): Promise<boolean> {

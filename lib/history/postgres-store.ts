@@ -2,8 +2,8 @@
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, StoredMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
 import { loadPg, type PgPoolLike } from './load-pg';
 import { migratePostgres } from './sql/postgres-migrations';
 import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
@@ -82,6 +82,7 @@ interface Queries {
   removeReaction: string;
   distinctReactions: string;
   addReaction: string;
+  search: string;
 }
 
 /**
@@ -240,6 +241,20 @@ export class PostgresStore implements MessageStore {
     this.assertOpen('edit');
     const result = await this.run('edit', (queries) => this.pool.query(queries.edit, [m, editedTs, id]));
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    assertReadArguments('PostgresStore', 'search', '', before, query.limit);
+    this.assertOpen('search');
+    if (query.terms.length === 0 || query.rooms.length === 0) return [];
+    // Each term a quoted prefix lexeme ('word':*), all required; terms hold only letters, digits
+    // and marks, so no tsquery operator can be smuggled in (the quoting is belt and braces).
+    const tsquery = query.terms.map((term) => `'${term.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & ');
+    const found = await this.run('search', (queries) =>
+      this.pool.query<{ id: string | number; room: string; u: string; m: string; ts: string | number }>(queries.search, [tsquery, query.rooms, before, query.limit]),
+    );
+    return found.rows.map((row) => ({ id: toNumber(row.id), room: row.room, u: row.u, m: row.m, ts: toNumber(row.ts) }));
   }
 
   async delete(id: number): Promise<boolean> {
@@ -510,10 +525,14 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
       forgotten AS (DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone))
       SELECT count(*) AS deleted FROM gone`,
     reactionCounts: `SELECT message_id, emoji, count(*) AS n FROM ${reactions} WHERE message_id = ANY($1::bigint[])
-      GROUP BY message_id, emoji ORDER BY message_id, min(ts), emoji`,
+      GROUP BY message_id, emoji ORDER BY message_id, min(seq)`,
     lockMessage: `SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`,
     removeReaction: `DELETE FROM ${reactions} WHERE message_id = $1 AND emoji = $2 AND user_key = $3`,
     distinctReactions: `SELECT count(DISTINCT emoji) AS kinds, bool_or(emoji = $2) AS has FROM ${reactions} WHERE message_id = $1`,
+    // The same expression as the GIN index (migration 5), so the planner can use it.
+    search: `SELECT id, room, u, m, ts FROM ${table}
+      WHERE to_tsvector('simple', m) @@ to_tsquery('simple', $1) AND room = ANY($2::text[]) AND id < $3
+      ORDER BY id DESC LIMIT $4`,
     addReaction: `INSERT INTO ${reactions} (message_id, emoji, user_key, ts) VALUES ($1, $2, $3, $4)`,
     latest: `SELECT ${columns} FROM ${table} WHERE room = $1 ORDER BY id DESC LIMIT $2`,
     before: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,

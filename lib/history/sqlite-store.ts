@@ -6,8 +6,8 @@ import createDebug from 'debug';
 import { ChatOptionError } from '../options/option-error';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, StoredMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
 import { migrateSqlite } from './sql/sqlite-migrations';
 import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
@@ -74,6 +74,7 @@ interface Statements {
   deleteById: Database.Statement<[number]>;
   byId: Database.Statement<[number], KeyedRow>;
   edit: Database.Statement<[string, number, number]>;
+  search: Database.Statement<[string, number, string, number], SearchHit>;
   reactionCounts: Database.Statement<[string], { message_id: number; emoji: string; n: number }>;
   toggleReaction: Database.Transaction<(id: number, userKey: string, emoji: string, maxDistinct: number) => ReactResult | 'too-many' | undefined>;
   appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
@@ -208,6 +209,16 @@ export class SqliteStore implements MessageStore {
     return this.run('edit', (statements) => statements.edit.run(m, editedTs, id).changes > 0);
   }
 
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    assertReadArguments('SqliteStore', 'search', '', before, query.limit);
+    if (query.terms.length === 0 || query.rooms.length === 0) return [];
+    // Each term is a quoted prefix query: terms hold only letters, digits and marks, so no FTS5
+    // operator or quote can be smuggled in (the quotes are belt and braces).
+    const match = query.terms.map((term) => `"${term.replaceAll('"', '""')}"*`).join(' ');
+    return this.run('search', (statements) => statements.search.all(match, before, JSON.stringify(query.rooms), query.limit));
+  }
+
   async delete(id: number): Promise<boolean> {
     return this.run('delete', (statements) => statements.deleteById.run(id).changes > 0);
   }
@@ -285,7 +296,7 @@ function prepareStatements(db: Database.Database): Statements {
   // Reaction counts of a list of ids (a JSON array, so one statement serves any length).
   const reactionCounts = db.prepare<[string], { message_id: number; emoji: string; n: number }>(
     `SELECT message_id, emoji, count(*) AS n FROM reactions WHERE message_id IN (SELECT value FROM json_each(?))
-      GROUP BY message_id, emoji ORDER BY message_id, min(ts), emoji`,
+      GROUP BY message_id, emoji ORDER BY message_id, min(rowid)`,
   );
   const removeReaction = db.prepare<[number, string, string]>('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_key = ?');
   const addReaction = db.prepare<[number, string, string, number]>('INSERT INTO reactions (message_id, emoji, user_key, ts) VALUES (?, ?, ?, ?)');
@@ -306,6 +317,12 @@ function prepareStatements(db: Database.Database): Statements {
     deleteById: db.prepare('DELETE FROM messages WHERE id = ?'),
     byId: db.prepare(`SELECT ${columns}, room, author_key FROM messages WHERE id = ?`),
     edit: db.prepare('UPDATE messages SET m = ?, edited_ts = ? WHERE id = ?'),
+    search: db.prepare(
+      `SELECT messages.id, messages.room, messages.u, messages.m, messages.ts
+        FROM messages_fts JOIN messages ON messages.id = messages_fts.rowid
+        WHERE messages_fts MATCH ? AND messages_fts.rowid < ? AND messages.room IN (SELECT value FROM json_each(?))
+        ORDER BY messages_fts.rowid DESC LIMIT ?`,
+    ),
     reactionCounts,
     // Checked and written under one write lock, so two processes cannot both add the 21st emoji.
     toggleReaction: db.transaction((id: number, userKey: string, emoji: string, maxDistinct: number) => {

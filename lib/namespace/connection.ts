@@ -14,6 +14,7 @@ import { handleLeave } from './handle-leave';
 import { handleLogin } from './handle-login';
 import { handleMute } from './handle-mute';
 import { handleReact } from './handle-react';
+import { handleSearch } from './handle-search';
 import { handleTyping } from './handle-typing';
 import { safeHandler } from './safe-handler';
 import { createSerialQueue } from './serial-queue';
@@ -40,6 +41,7 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   socket.on('leave', safeHandler(context, socket, 'leave', handleLeave, schedule));
   socket.on('typing', safeHandler(context, socket, 'typing', handleTyping, schedule));
   socket.on('edit', safeHandler(context, socket, 'edit', handleEdit, schedule));
+  socket.on('search', safeHandler(context, socket, 'search', handleSearch, schedule));
   socket.on('react', safeHandler(context, socket, 'react', handleReact, schedule));
   socket.on('delete', safeHandler(context, socket, 'delete', handleDelete, schedule));
   socket.on('mute', safeHandler(context, socket, 'mute', handleMute, schedule));

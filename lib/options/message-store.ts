@@ -1,5 +1,5 @@
 /** The interface every message store implements: the chat's log, and what readers repair gaps from. */
-import type { ChatMessage, ReactionCounts } from '../protocol/payloads';
+import type { ChatMessage, ReactionCounts, SearchHit } from '../protocol/payloads';
 
 /** A validated message about to be stored. */
 export interface NewMessage {
@@ -38,6 +38,18 @@ export interface ReactResult {
   counts: ReactionCounts;
   /** True when the reaction was added, false when it was taken back. */
   reacted: boolean;
+}
+
+/** What {@link MessageStore.search} looks for. */
+export interface SearchQuery {
+  /** Lower-cased words (letters, digits, marks); a message matches when each starts one of its words. */
+  terms: string[];
+  /** The rooms to search. */
+  rooms: string[];
+  /** Only ids below this one. */
+  before?: number | undefined;
+  /** How many at most. */
+  limit: number;
 }
 
 /** What {@link MessageStore.append} returns. */
@@ -82,6 +94,11 @@ export interface MessageStore {
    * `TOO_MANY_REACTIONS`. Reads (`latest`, `before`, `after`, `get`) carry `reactions`.
    */
   react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined>;
+  /**
+   * Messages of `rooms` matching every term, newest first, through the backend's full-text index
+   * (SQLite FTS5, PostgreSQL tsvector + GIN); a memory store may scan.
+   */
+  search(query: SearchQuery): Promise<SearchHit[]>;
   /** Forgets a message (moderation); resolves true when it was there. */
   delete(id: number): Promise<boolean>;
   /** Releases what the store opened (never a pool or database the host passed in). */

@@ -11,6 +11,8 @@ import type {
   ReactAck,
   ReactionsNotice,
   ReactRequest,
+  SearchAck,
+  SearchRequest,
   HistoryAck,
   HistoryMeta,
   HistoryRequest,
@@ -41,6 +43,8 @@ export interface ClientToServerEvents {
   typing: (request?: TypingRequest) => void;
   /** Its author (within `editWindowMs`): change a message's text for everyone and in history. */
   edit: (request: EditRequest, ack?: (result: EditAck) => void) => void;
+  /** Find messages by their words, in the rooms this socket reads. */
+  search: (request: SearchRequest, ack: (result: SearchAck) => void) => void;
   /** Toggle this user's reaction (one emoji) on a message of a room it reads. */
   react: (request: ReactRequest, ack?: (result: ReactAck) => void) => void;
   /** Remove a message for everyone and from history: its author within `editWindowMs`, a moderator any. */

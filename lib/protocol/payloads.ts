@@ -157,6 +157,31 @@ export interface ReactionsNotice {
 /** Answer to `react`: the counts now, and whether this user's reaction is now on (`true`) or off. */
 export type ReactAck = Ack<{ id: number; counts: ReactionCounts; reacted: boolean }>;
 
+/** `search`: full-text search of the history this socket may read. */
+export interface SearchRequest {
+  /** Words to find (1 to 200 characters); each matches a word starting with it, case-insensitively. */
+  q: string;
+  /** Only this room (joined, or `''` for the default); omitted: the default room and every joined room. */
+  room?: string;
+  /** Only messages older than this id: the next page, after the oldest result so far. */
+  before?: number;
+  /** How many at most, 1 to 50; defaults to 20. */
+  limit?: number;
+}
+
+/** One search result: enough to show it and to page `history` around it. */
+export interface SearchHit {
+  id: number;
+  /** Always present; `''` for the default room. */
+  room: string;
+  u: string;
+  m: string;
+  ts: number;
+}
+
+/** Answer to `search`: matching messages, newest first. */
+export type SearchAck = Ack<{ results: SearchHit[] }>;
+
 /** Answer to a moderation request. */
 export type ModerationAck = Ack<object>;
 

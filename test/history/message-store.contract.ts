@@ -268,6 +268,52 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
       });
     });
 
+    describe('search', () => {
+      const search = (terms: string[], rooms: string[] = [''], extra: { before?: number; limit?: number } = {}) =>
+        store.search({ terms, rooms, limit: extra.limit ?? 50, before: extra.before });
+
+      it('finds messages holding every term as the start of a word, newest first, case-insensitively', async () => {
+        const first = (await store.append(draft('Lunch at noon?'))).message;
+        await store.append(draft('nothing here'));
+        const third = (await store.append(draft('LUNCHTIME is over, noon passed', { u: 'bob' }))).message;
+        expect(await search(['lunch'])).toStrictEqual([
+          { id: third.id, room: '', u: 'bob', m: third.m, ts: TS },
+          { id: first.id, room: '', u: 'alice', m: first.m, ts: TS },
+        ]);
+        expect((await search(['lunch', 'noon'])).map((hit) => hit.id)).toEqual([third.id, first.id]);
+        expect((await search(['lunch', 'over'])).map((hit) => hit.id)).toEqual([third.id]);
+        expect(await search(['unch'])).toStrictEqual([]);
+        expect(await search(['absent'])).toStrictEqual([]);
+      });
+
+      it('searches only the given rooms, pages with before and limit, and carries room always', async () => {
+        const inLobby = (await store.append(draft('hello lobby', { room: 'lobby' }))).message;
+        await store.append(draft('hello secret', { room: 'secret' }));
+        const ids: number[] = [];
+        for (let i = 0; i < 5; i++) ids.push((await store.append(draft(`hello ${i}`))).message.id);
+        expect((await search(['hello'], ['', 'lobby'], { limit: 3 })).map((hit) => hit.id)).toEqual([ids[4], ids[3], ids[2]]);
+        expect((await search(['hello'], ['', 'lobby'], { before: ids[2] })).map((hit) => hit.id)).toEqual([ids[1], ids[0], inLobby.id]);
+        expect(await search(['hello'], ['lobby'])).toStrictEqual([{ id: inLobby.id, room: 'lobby', u: 'alice', m: 'hello lobby', ts: TS }]);
+        expect(await search(['hello'], [])).toStrictEqual([]);
+      });
+
+      it('follows edits and deletes', async () => {
+        const { message } = await store.append(draft('first draft'));
+        await store.edit(message.id, 'final version', TS + 1);
+        expect(await search(['draft'])).toStrictEqual([]);
+        expect((await search(['final'])).map((hit) => hit.m)).toEqual(['final version']);
+        await store.delete(message.id);
+        expect(await search(['final'])).toStrictEqual([]);
+      });
+
+      it('treats query syntax as plain words', async () => {
+        await store.append(draft('AND OR NOT NEAR quote " star * colon : paren ( end'));
+        for (const term of ['and', 'or', 'not', 'near', 'quote', 'star', 'colon', 'paren']) {
+          expect(await search([term])).toHaveLength(1);
+        }
+      });
+    });
+
     describe('latest', () => {
       it('returns the newest messages of the room, oldest first', async () => {
         const stored = await fill(store, 5);

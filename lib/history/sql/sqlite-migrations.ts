@@ -65,7 +65,8 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     version: 4,
     description: 'reactions',
     // One row per user and emoji; the trigger forgets a message's reactions with it, whether a
-    // moderator deleted it or retention pruned it. ts orders a message's emoji by first use.
+    // moderator deleted it or retention pruned it. The rowid orders a message's emoji by first use
+    // (ts can tie within a millisecond).
     sql: `
       CREATE TABLE reactions (
         message_id INTEGER NOT NULL,
@@ -73,9 +74,30 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         user_key TEXT NOT NULL,
         ts INTEGER NOT NULL,
         PRIMARY KEY (message_id, emoji, user_key)
-      ) STRICT, WITHOUT ROWID;
+      ) STRICT;
       CREATE TRIGGER messages_forget_reactions AFTER DELETE ON messages BEGIN
         DELETE FROM reactions WHERE message_id = old.id;
+      END;
+    `,
+  },
+  {
+    version: 5,
+    description: 'full-text search',
+    // An external-content FTS5 index over m: the text is stored once (in messages), the index is
+    // filled from the existing rows by 'rebuild' and kept in step by the triggers, so a search
+    // reads the index, never the table. unicode61 folds case (and diacritics) like the page's words.
+    sql: `
+      CREATE VIRTUAL TABLE messages_fts USING fts5(m, content = 'messages', content_rowid = 'id');
+      INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, m) VALUES (new.id, new.m);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, m) VALUES ('delete', old.id, old.m);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF m ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, m) VALUES ('delete', old.id, old.m);
+        INSERT INTO messages_fts (rowid, m) VALUES (new.id, new.m);
       END;
     `,
   },
