@@ -29,6 +29,7 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   NOT_AUTHOR: 'Only its author can change that message.',
   EDIT_WINDOW_CLOSED: 'That message is too old to change.',
   TOO_MANY_REACTIONS: 'That message cannot take another kind of reaction.',
+  BLOCKED: 'That person does not accept your direct messages.',
 };
 
 /** "a", "a and b", "a, b and 2 others". */

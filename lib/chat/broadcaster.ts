@@ -65,6 +65,11 @@ export class Broadcaster {
     this.send(message.room ?? DEFAULT_ROOM, ['chat', message]);
   }
 
+  /** A stored message, to one audience (used for a direct conversation's participants). */
+  chatTo(audience: string, message: ChatMessage): void {
+    this.send(audience, ['chat', message]);
+  }
+
   /** Someone logged in. */
   enter(nick: string): void {
     this.send(DEFAULT_ROOM, ['enter', nick]);

@@ -30,6 +30,8 @@ export class MemoryStore implements MessageStore {
   private messages: Kept[] = [];
   private readonly byClientId = new Map<string, ChatMessage>();
   private nextId = 1;
+  /** `blocker\u0000blocked` pairs of nickname keys. */
+  private readonly blocks = new Set<string>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxMessages = options.maxMessages ?? 10_000;
@@ -124,6 +126,17 @@ export class MemoryStore implements MessageStore {
       }
     }
     return Promise.resolve(hits);
+  }
+
+  setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void> {
+    const pair = `${blockerKey}\u0000${blockedKey}`;
+    if (blocked) this.blocks.add(pair);
+    else this.blocks.delete(pair);
+    return Promise.resolve();
+  }
+
+  isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
+    return Promise.resolve(this.blocks.has(`${blockerKey}\u0000${blockedKey}`));
   }
 
   delete(id: number): Promise<boolean> {

@@ -83,6 +83,9 @@ interface Queries {
   distinctReactions: string;
   addReaction: string;
   search: string;
+  block: string;
+  unblock: string;
+  isBlocked: string;
 }
 
 /**
@@ -255,6 +258,19 @@ export class PostgresStore implements MessageStore {
       this.pool.query<{ id: string | number; room: string; u: string; m: string; ts: string | number }>(queries.search, [tsquery, query.rooms, before, query.limit]),
     );
     return found.rows.map((row) => ({ id: toNumber(row.id), room: row.room, u: row.u, m: row.m, ts: toNumber(row.ts) }));
+  }
+
+  async setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void> {
+    assertStorableMessage('PostgresStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
+    this.assertOpen('setBlocked');
+    await this.run('setBlocked', (queries) => this.pool.query(blocked ? queries.block : queries.unblock, [blockerKey, blockedKey]));
+  }
+
+  async isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
+    assertStorableMessage('PostgresStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
+    this.assertOpen('isBlocked');
+    const found = await this.run('isBlocked', (queries) => this.pool.query(queries.isBlocked, [blockerKey, blockedKey]));
+    return found.rows.length > 0;
   }
 
   async delete(id: number): Promise<boolean> {
@@ -533,6 +549,9 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
     search: `SELECT id, room, u, m, ts FROM ${table}
       WHERE to_tsvector('simple', m) @@ to_tsquery('simple', $1) AND room = ANY($2::text[]) AND id < $3
       ORDER BY id DESC LIMIT $4`,
+    block: `INSERT INTO ${names.blocks} (blocker_key, blocked_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+    unblock: `DELETE FROM ${names.blocks} WHERE blocker_key = $1 AND blocked_key = $2`,
+    isBlocked: `SELECT 1 FROM ${names.blocks} WHERE blocker_key = $1 AND blocked_key = $2`,
     addReaction: `INSERT INTO ${reactions} (message_id, emoji, user_key, ts) VALUES ($1, $2, $3, $4)`,
     latest: `SELECT ${columns} FROM ${table} WHERE room = $1 ORDER BY id DESC LIMIT $2`,
     before: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,

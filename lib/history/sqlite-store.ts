@@ -75,6 +75,9 @@ interface Statements {
   byId: Database.Statement<[number], KeyedRow>;
   edit: Database.Statement<[string, number, number]>;
   search: Database.Statement<[string, number, string, number], SearchHit>;
+  block: Database.Statement<[string, string]>;
+  unblock: Database.Statement<[string, string]>;
+  isBlocked: Database.Statement<[string, string], { found: number }>;
   reactionCounts: Database.Statement<[string], { message_id: number; emoji: string; n: number }>;
   toggleReaction: Database.Transaction<(id: number, userKey: string, emoji: string, maxDistinct: number) => ReactResult | 'too-many' | undefined>;
   appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
@@ -219,6 +222,16 @@ export class SqliteStore implements MessageStore {
     return this.run('search', (statements) => statements.search.all(match, before, JSON.stringify(query.rooms), query.limit));
   }
 
+  async setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void> {
+    assertStorableMessage('SqliteStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
+    await this.run('setBlocked', (statements) => (blocked ? statements.block : statements.unblock).run(blockerKey, blockedKey));
+  }
+
+  async isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
+    assertStorableMessage('SqliteStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
+    return this.run('isBlocked', (statements) => statements.isBlocked.get(blockerKey, blockedKey) !== undefined);
+  }
+
   async delete(id: number): Promise<boolean> {
     return this.run('delete', (statements) => statements.deleteById.run(id).changes > 0);
   }
@@ -323,6 +336,9 @@ function prepareStatements(db: Database.Database): Statements {
         WHERE messages_fts MATCH ? AND messages_fts.rowid < ? AND messages.room IN (SELECT value FROM json_each(?))
         ORDER BY messages_fts.rowid DESC LIMIT ?`,
     ),
+    block: db.prepare('INSERT INTO blocks (blocker_key, blocked_key) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    unblock: db.prepare('DELETE FROM blocks WHERE blocker_key = ? AND blocked_key = ?'),
+    isBlocked: db.prepare('SELECT 1 AS found FROM blocks WHERE blocker_key = ? AND blocked_key = ?'),
     reactionCounts,
     // Checked and written under one write lock, so two processes cannot both add the 21st emoji.
     toggleReaction: db.transaction((id: number, userKey: string, emoji: string, maxDistinct: number) => {

@@ -3,6 +3,8 @@ import { capWriteBuffer } from '../limits/write-buffer-cap';
 import { guardEvents } from '../limits/event-guard';
 import { isPlainObject } from '../protocol/validate';
 import type { HandlerContext } from './handler-context';
+import { directKeyOf, personalAudience } from './direct-messages';
+import { handleBlock } from './handle-block';
 import { handleChat } from './handle-chat';
 import { handleDelete } from './handle-delete';
 import { handleDisconnect } from './handle-disconnect';
@@ -31,6 +33,9 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   const auth: unknown = socket.handshake.auth;
   socket.data.batch = isPlainObject(auth) && auth.batch === true;
   context.broadcaster.join(socket);
+  // A signed-in user's direct conversations reach all of their sockets through this audience.
+  const directKey = directKeyOf(socket);
+  if (directKey !== undefined && context.options.allowDirectMessages) context.broadcaster.join(socket, personalAudience(directKey));
   schedule(() => welcome(context, socket).catch((error: unknown) => {
     context.logger.error('welcome failed', { error: String(error) });
   }));
@@ -41,6 +46,7 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   socket.on('leave', safeHandler(context, socket, 'leave', handleLeave, schedule));
   socket.on('typing', safeHandler(context, socket, 'typing', handleTyping, schedule));
   socket.on('edit', safeHandler(context, socket, 'edit', handleEdit, schedule));
+  socket.on('block', safeHandler(context, socket, 'block', handleBlock, schedule));
   socket.on('search', safeHandler(context, socket, 'search', handleSearch, schedule));
   socket.on('react', safeHandler(context, socket, 'react', handleReact, schedule));
   socket.on('delete', safeHandler(context, socket, 'delete', handleDelete, schedule));

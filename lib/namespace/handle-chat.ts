@@ -4,6 +4,8 @@ import { ChatError } from '../protocol/error-codes';
 import { replyExcerpt } from '../protocol/payloads';
 import { parseChatRequest } from '../protocol/validate';
 import { roomOfRequest } from '../protocol/room-name';
+import { isDirectRoom } from '../protocol/direct-room';
+import { assertNotBlocked, audiencesOf, conversationWith, readableRoom } from './direct-messages';
 import type { EventHandler } from './handler-context';
 
 /** Handles the `chat` event. */
@@ -12,7 +14,9 @@ export const handleChat: EventHandler<'chat'> = async (context, socket, args, re
   // safeHandler answers it as the original protocol did: a SYSTEM line, whatever the ack.
   if (nick === undefined) throw new ChatError('NOT_LOGGED_IN');
   const request = parseChatRequest(args[0], context.options.maxMessageLength);
-  const room = context.rooms.joinedRoom(roomOfRequest(args[0]), socket.id);
+  const room = request.to !== undefined ? conversationWith(context, socket, request.to) : readableRoom(context, socket, roomOfRequest(args[0]));
+  const direct = isDirectRoom(room);
+  if (direct) await assertNotBlocked(context, socket, room);
   request.m = await screenMessage(context, socket, request.m, room);
   const text = request.m;
   // The quote is taken now, so it reads the same wherever the original goes; it must be in this room.
@@ -37,7 +41,9 @@ export const handleChat: EventHandler<'chat'> = async (context, socket, args, re
     // Ack only once stored: an acked message survives a restart.
     reply({ ok: true, id: message.id });
     // A retried cid was broadcast the first time; readers repair any gap from history.
-    if (!duplicate) context.broadcaster.chat(message);
+    if (duplicate) return;
+    if (!direct) context.broadcaster.chat(message);
+    else for (const audience of audiencesOf(room)) context.broadcaster.chatTo(audience, message);
   });
   // The message ends the typing hint its readers saw: the next keystroke is news again.
   context.rooms.typingDone(room, socket.id);

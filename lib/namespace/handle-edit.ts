@@ -2,6 +2,7 @@
 import { screenMessage } from '../moderation/screen-message';
 import { ChatError } from '../protocol/error-codes';
 import { parseEditRequest } from '../protocol/validate';
+import { audiencesOf } from './direct-messages';
 import type { EventHandler } from './handler-context';
 import { assertOwnWithinWindow, readableMessage } from './own-message';
 
@@ -18,6 +19,6 @@ export const handleEdit: EventHandler<'edit'> = async (context, socket, args, re
     // Deleted between the check and now: nothing to show.
     if (!(await context.store.edit(request.id, m, editedTs))) throw new ChatError('MESSAGE_NOT_FOUND');
     reply({ ok: true, id: request.id, m, editedTs });
-    context.broadcaster.edited(stored.room, { id: request.id, m, editedTs });
+    for (const audience of audiencesOf(stored.room)) context.broadcaster.edited(audience, { id: request.id, m, editedTs });
   });
 };

@@ -2,6 +2,7 @@
 import { ChatError } from '../protocol/error-codes';
 import { MAX_REACTIONS_PER_MESSAGE } from '../protocol/emoji';
 import { parseReactRequest } from '../protocol/validate';
+import { audiencesOf } from './direct-messages';
 import type { EventHandler } from './handler-context';
 import { readableMessage } from './own-message';
 
@@ -15,6 +16,6 @@ export const handleReact: EventHandler<'react'> = async (context, socket, args, 
     const result = await context.store.react(id, nickKey, emoji, MAX_REACTIONS_PER_MESSAGE);
     if (result === undefined) throw new ChatError('MESSAGE_NOT_FOUND');
     reply({ ok: true, id, counts: result.counts, reacted: result.reacted });
-    context.broadcaster.reactionsChanged(room, { id, counts: result.counts });
+    for (const audience of audiencesOf(room)) context.broadcaster.reactionsChanged(audience, { id, counts: result.counts });
   });
 };

@@ -2,17 +2,18 @@
 import type { ChatSocket } from '../chat/socket-types';
 import type { StoredMessage } from '../options/message-store';
 import { ChatError } from '../protocol/error-codes';
+import { readableRoom } from './direct-messages';
 import type { HandlerContext } from './handler-context';
 
 /**
- * Message `id`, if it is in a room this socket reads (the default room, or one it joined);
+ * Message `id`, if it is in a room this socket reads (the default room, one it joined, or its conversation);
  * MESSAGE_NOT_FOUND otherwise, so that a room's messages cannot be probed from outside it.
  */
 export async function readableMessage(context: HandlerContext, socket: ChatSocket, id: number): Promise<StoredMessage> {
   const stored = await context.store.get(id);
   if (stored === undefined) throw new ChatError('MESSAGE_NOT_FOUND');
   try {
-    context.rooms.joinedRoom(stored.room, socket.id);
+    readableRoom(context, socket, stored.room);
   } catch {
     throw new ChatError('MESSAGE_NOT_FOUND');
   }

@@ -194,6 +194,8 @@ export interface ChatOptions<Req = HandshakeRequest> {
    * moderators may delete any message at any time). @default 900000 (15 minutes)
    */
   editWindowMs?: number | undefined;
+  /** Whether signed-in users may send each other direct messages (`chat({ m, to })`). @default true */
+  allowDirectMessages?: boolean | undefined;
 }
 
 /** The cluster options with every default filled in. */
@@ -238,4 +240,5 @@ export interface ResolvedOptions {
   trustProxy: boolean | number;
   onMessage: OnMessageHook | undefined;
   editWindowMs: number;
+  allowDirectMessages: boolean;
 }

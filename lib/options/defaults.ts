@@ -23,6 +23,7 @@ export const DEFAULTS = {
   trustProxy: false,
   /** Authors may edit or delete their messages for 15 minutes. */
   editWindowMs: 15 * 60_000,
+  allowDirectMessages: true,
   cluster: { keyPrefix: 'chatterbox:', heartbeatMs: 2000, nodeTimeoutMs: 6000 },
 } as const;
 

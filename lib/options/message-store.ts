@@ -99,6 +99,10 @@ export interface MessageStore {
    * (SQLite FTS5, PostgreSQL tsvector + GIN); a memory store may scan.
    */
   search(query: SearchQuery): Promise<SearchHit[]>;
+  /** Records (`blocked` true) or lifts that user `blockerKey` refuses direct messages from `blockedKey` (nickname keys). */
+  setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void>;
+  /** True when `blockerKey` blocked `blockedKey`. */
+  isBlocked(blockerKey: string, blockedKey: string): Promise<boolean>;
   /** Forgets a message (moderation); resolves true when it was there. */
   delete(id: number): Promise<boolean>;
   /** Releases what the store opened (never a pool or database the host passed in). */

@@ -60,6 +60,7 @@ export const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'trustProxy',
   'onMessage',
   'editWindowMs',
+  'allowDirectMessages',
 ];
 
 const CLUSTER_KEYS = ['redis', 'keyPrefix', 'heartbeatMs', 'nodeTimeoutMs'] as const;
@@ -117,6 +118,7 @@ export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): Reso
     maxHttpBufferSize: o.maxHttpBufferSize === undefined ? undefined : checkInteger('maxHttpBufferSize', o.maxHttpBufferSize, 1024, 2 ** 31),
     trustProxy: checkTrustProxy(orDefault<unknown>(o.trustProxy, DEFAULTS.trustProxy)),
     onMessage: checkOptionalFunction<OnMessageHook>('onMessage', o.onMessage),
+    allowDirectMessages: checkBoolean('allowDirectMessages', orDefault(o.allowDirectMessages, DEFAULTS.allowDirectMessages)),
     editWindowMs: checkInteger('editWindowMs', orDefault(o.editWindowMs, DEFAULTS.editWindowMs), 0, 7 * MAX_MS),
   };
 }

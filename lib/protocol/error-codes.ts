@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'NOT_AUTHOR',
   'EDIT_WINDOW_CLOSED',
   'TOO_MANY_REACTIONS',
+  'BLOCKED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -58,6 +59,7 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   NOT_AUTHOR: 'Only its author can do that',
   EDIT_WINDOW_CLOSED: 'That message is too old to change',
   TOO_MANY_REACTIONS: 'That message has as many different reactions as it can take',
+  BLOCKED: 'That user does not accept your direct messages',
 };
 
 /**

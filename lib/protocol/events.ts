@@ -1,5 +1,7 @@
 /** The typed Socket.IO events of the chat namespace, one interface per direction. */
 import type {
+  BlockAck,
+  BlockRequest,
   ChatAck,
   ChatLine,
   ChatMessage,
@@ -43,6 +45,8 @@ export interface ClientToServerEvents {
   typing: (request?: TypingRequest) => void;
   /** Its author (within `editWindowMs`): change a message's text for everyone and in history. */
   edit: (request: EditRequest, ack?: (result: EditAck) => void) => void;
+  /** Signed-in users: refuse (or allow again) direct messages from a nickname. */
+  block: (request: BlockRequest, ack?: (result: BlockAck) => void) => void;
   /** Find messages by their words, in the rooms this socket reads. */
   search: (request: SearchRequest, ack: (result: SearchAck) => void) => void;
   /** Toggle this user's reaction (one emoji) on a message of a room it reads. */

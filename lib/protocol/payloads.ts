@@ -78,6 +78,8 @@ export interface ChatRequest {
   room?: string;
   /** The id of the message this one answers (in the same room). */
   replyTo?: number;
+  /** A direct message to this signed-in user's nickname (instead of `room`). */
+  to?: string;
 }
 
 /** A request for older messages. */
@@ -181,6 +183,16 @@ export interface SearchHit {
 
 /** Answer to `search`: matching messages, newest first. */
 export type SearchAck = Ack<{ results: SearchHit[] }>;
+
+/** `block`: stop (or, with `blocked: false`, allow again) direct messages from a nickname. */
+export interface BlockRequest {
+  nick: string;
+  /** Defaults to true. */
+  blocked?: boolean;
+}
+
+/** Answer to `block`. */
+export type BlockAck = Ack<{ nick: string; blocked: boolean }>;
 
 /** Answer to a moderation request. */
 export type ModerationAck = Ack<object>;

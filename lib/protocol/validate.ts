@@ -73,6 +73,13 @@ export function parseChatRequest(value: unknown, maxLength: number): ChatRequest
     }
     request.cid = value.cid;
   }
+  if (value.to !== undefined) {
+    if (typeof value.to !== 'string' || value.to.length === 0 || value.to.length > 1024) {
+      throw new ChatError('INVALID_MESSAGE', 'to must be the nickname of a signed-in user');
+    }
+    if (value.room !== undefined && value.room !== '') throw new ChatError('INVALID_MESSAGE', 'Give either room or to, not both');
+    request.to = value.to;
+  }
   if (value.replyTo !== undefined) {
     if (!isMessageId(value.replyTo)) throw new ChatError('INVALID_MESSAGE', 'replyTo must be the id of a message');
     request.replyTo = value.replyTo;
@@ -95,6 +102,16 @@ export function parseEditRequest(value: unknown, maxLength: number): EditRequest
 export function parseReactRequest(value: unknown): ReactRequest {
   if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id, emoji }');
   return { id: value.id, emoji: validateEmoji(value.emoji) };
+}
+
+/** Reads `block`'s `{ nick, blocked? }`. */
+export function parseBlockRequest(value: unknown): { nick: string; blocked: boolean } {
+  if (!isPlainObject(value) || typeof value.nick !== 'string' || value.nick.length === 0 || value.nick.length > 1024) {
+    throw new ChatError('INVALID_REQUEST', 'Expected { nick, blocked? }');
+  }
+  const blocked = value.blocked ?? true;
+  if (typeof blocked !== 'boolean') throw new ChatError('INVALID_REQUEST', 'blocked must be true or false');
+  return { nick: value.nick, blocked };
 }
 
 /** Reads `{ id }` (`delete`). */

@@ -14,10 +14,10 @@ describeWithService('redis', 'cluster (Redis)', () => {
     afterEach(async () => {
       const table = cluster?.table;
       await cluster?.cleanup();
-      // The harness drops the messages table; the reactions table beside it is this feature's.
+      // The harness drops the messages table; the reactions and blocks tables beside it are this feature's.
       if (table !== undefined) {
         const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
-        await admin.query(`DROP TABLE IF EXISTS "${table}_reactions"`).finally(() => admin.end());
+        await admin.query(`DROP TABLE IF EXISTS "${table}_reactions", "${table}_blocks"`).finally(() => admin.end());
       }
       cluster = undefined;
       await stopAllChildServers();

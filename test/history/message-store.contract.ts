@@ -314,6 +314,18 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
       });
     });
 
+    describe('blocks', () => {
+      it('records and lifts a block, one direction only', async () => {
+        expect(await store.isBlocked('alice', 'bob')).toBe(false);
+        await store.setBlocked('alice', 'bob', true);
+        await store.setBlocked('alice', 'bob', true);
+        expect(await store.isBlocked('alice', 'bob')).toBe(true);
+        expect(await store.isBlocked('bob', 'alice')).toBe(false);
+        await store.setBlocked('alice', 'bob', false);
+        expect(await store.isBlocked('alice', 'bob')).toBe(false);
+      });
+    });
+
     describe('latest', () => {
       it('returns the newest messages of the room, oldest first', async () => {
         const stored = await fill(store, 5);

@@ -79,7 +79,8 @@ describeWithService('postgres', 'PostgresStore', () => {
         .join('.');
       const migrations = `${quoted.slice(0, -1)}_migrations"`;
       const reactions = `${quoted.slice(0, -1)}_reactions"`;
-      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}, ${reactions}`);
+      const blocks = `${quoted.slice(0, -1)}_blocks"`;
+      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}, ${reactions}, ${blocks}`);
     }
   }
 

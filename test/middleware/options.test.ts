@@ -69,6 +69,7 @@ describe('createChatMiddleware options', () => {
       ['editWindowMs', -1, '-1'],
       ['editWindowMs', 1.5, '1.5'],
       ['editWindowMs', '900000', '"900000"'],
+      ['allowDirectMessages', 'yes', '"yes"'],
       ['namespace', 'chat', '"chat"'],
       ['namespace', '', '""'],
       ['namespace', '/chat room', '"/chat room"'],

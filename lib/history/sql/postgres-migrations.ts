@@ -77,6 +77,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // without stemming, as the page's words are in any language.
     statements: (names) => [`CREATE INDEX ${names.index('search')} ON ${names.table} USING GIN (to_tsvector('simple', m))`],
   },
+  {
+    version: 6,
+    description: 'blocked direct messages',
+    statements: (names) => [
+      `CREATE TABLE ${names.blocks} (
+        blocker_key TEXT NOT NULL,
+        blocked_key TEXT NOT NULL,
+        PRIMARY KEY (blocker_key, blocked_key)
+      )`,
+    ],
+  },
 ];
 
 /** What {@link migratePostgres} did. */

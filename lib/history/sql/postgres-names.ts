@@ -12,6 +12,8 @@ export interface PostgresNames {
   migrations: string;
   /** The reactions table: `<table>_reactions`, in the same schema. */
   reactions: string;
+  /** Who blocked whose direct messages: `<table>_blocks`, in the same schema. */
+  blocks: string;
   /** An index name (`<table>_<suffix>`), quoted and unqualified, as `CREATE INDEX` wants it. */
   index(suffix: string): string;
   /** The `pg_advisory_xact_lock(int, int)` key that serialises migrations of this table. */
@@ -56,6 +58,7 @@ export function postgresNames(table: unknown): PostgresNames {
     table: `${prefix}"${name}"`,
     migrations: `${prefix}"${name}_migrations"`,
     reactions: `${prefix}"${name}_reactions"`,
+    blocks: `${prefix}"${name}_blocks"`,
     index: (suffix) => `"${name}_${suffix}"`,
     // The table may not exist yet, so the key comes from its name rather than its OID.
     migrationLock: [MIGRATION_LOCK_CLASS, hash32(table)],

@@ -101,6 +101,19 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    description: 'blocked direct messages',
+    // Who refuses direct messages from whom, by nickname key; kept apart from messages, so
+    // retention never lifts a block.
+    sql: `
+      CREATE TABLE blocks (
+        blocker_key TEXT NOT NULL,
+        blocked_key TEXT NOT NULL,
+        PRIMARY KEY (blocker_key, blocked_key)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** What {@link migrateSqlite} did. */
