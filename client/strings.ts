@@ -103,6 +103,12 @@ export const strings = {
   /** The tab title, with the number of messages that arrived while it was hidden. */
   title: (base: string, unread: number): string => (unread > 0 ? `(${unread}) ${base}` : base),
   newMessages: 'New messages ↓',
+  conversation: {
+    edited: '(edited)',
+    replyToDeleted: 'Reply to a deleted message',
+    reactionsLabel: 'Reactions',
+    reactionLabel: (emoji: string, count: number): string => `${emoji}: ${count} ${count === 1 ? 'person' : 'people'}`,
+  },
   typing: (nicks: readonly string[]): string =>
     nicks.length === 0
       ? ''
