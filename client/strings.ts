@@ -108,6 +108,14 @@ export const strings = {
     replyToDeleted: 'Reply to a deleted message',
     reactionsLabel: 'Reactions',
     reactionLabel: (emoji: string, count: number): string => `${emoji}: ${count} ${count === 1 ? 'person' : 'people'}`,
+    actionsLabel: 'Message actions',
+    reply: 'Reply',
+    react: '👍',
+    edit: 'Edit',
+    delete: 'Delete',
+    replyPrompt: (nick: string): string => `Reply to ${nick}:`,
+    editPrompt: 'Edit your message:',
+    deleteConfirm: 'Delete this message for everyone?',
   },
   typing: (nicks: readonly string[]): string =>
     nicks.length === 0

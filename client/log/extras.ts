@@ -43,3 +43,41 @@ export function showReactions(doc: Document, body: HTMLElement, counts: Reaction
   }
   body.append(list);
 }
+
+/** The actions a message line offers: what `cb-message-action` events name. */
+export type MessageAction = 'reply' | 'react' | 'edit' | 'delete';
+
+/** What the log dispatches (bubbling, on its element) when an action button is pressed. */
+export interface MessageActionDetail {
+  action: MessageAction;
+  id: number;
+  /** The line's author and text as shown, for prompts. */
+  nick: string;
+  text: string;
+}
+
+/** The event name of {@link MessageActionDetail}. */
+export const MESSAGE_ACTION_EVENT = 'cb-message-action';
+
+/**
+ * A line's action buttons: reply and a quick 👍 for every line, edit and delete for one's own
+ * (the stylesheet hides those on others' lines). Real buttons, so the keyboard reaches them.
+ */
+export function makeActions(doc: Document): HTMLElement {
+  const group = make(doc, 'div', 'actions');
+  group.setAttribute('role', 'group');
+  group.setAttribute('aria-label', strings.conversation.actionsLabel);
+  const actions: Array<[MessageAction, string, string]> = [
+    ['reply', strings.conversation.reply, ''],
+    ['react', strings.conversation.react, ''],
+    ['edit', strings.conversation.edit, 'own-only'],
+    ['delete', strings.conversation.delete, 'own-only'],
+  ];
+  for (const [action, label, extra] of actions) {
+    const button = make(doc, 'button', extra === '' ? 'action' : `action ${extra}`, label);
+    button.type = 'button';
+    button.dataset['action'] = action;
+    group.append(button);
+  }
+  return group;
+}

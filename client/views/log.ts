@@ -5,7 +5,7 @@
  */
 import type { ChatMessage, ReactionCounts } from '../../lib/protocol/payloads';
 import { make } from '../dom';
-import { makeReplyQuote, markEdited, showReactions } from '../log/extras';
+import { makeActions, makeReplyQuote, markEdited, MESSAGE_ACTION_EVENT, showReactions, type MessageAction, type MessageActionDetail } from '../log/extras';
 import { makeAvatar } from '../log/avatar';
 import { dayKey, dayLabel, setClockTime } from '../log/day';
 import { foldNick } from '../../lib/protocol/nick';
@@ -230,6 +230,7 @@ export class LogView {
     line.dataset['id'] = String(id);
     line.classList.remove('pending', 'failed');
     line.querySelector('.state')?.remove();
+    this.bodyOf(line).append(makeActions(this.list.ownerDocument));
     this.lines.set(id, line);
   }
 
@@ -265,6 +266,19 @@ export class LogView {
 
   private readonly handleClick = (event: MouseEvent): void => {
     const target = event.target instanceof Element ? event.target : null;
+    const button = target?.closest<HTMLElement>('button[data-action]');
+    const line = button?.closest<HTMLElement>('.message[data-id]');
+    if (button && line) {
+      const content = line.querySelector<HTMLElement>('.text');
+      const detail: MessageActionDetail = {
+        action: button.dataset['action'] as MessageAction,
+        id: Number(line.dataset['id']),
+        nick: line.dataset['nick'] ?? '',
+        text: (content && this.sources.get(content)) ?? content?.textContent ?? '',
+      };
+      this.list.dispatchEvent(new CustomEvent(MESSAGE_ACTION_EVENT, { bubbles: true, detail }));
+      return;
+    }
     const cid = target?.closest('button.retry')?.closest<HTMLElement>('[data-cid]')?.dataset['cid'];
     if (cid === undefined) return;
     // The button goes away with the retry; keep keyboard focus in the log, not on <body>.
@@ -321,6 +335,7 @@ export class LogView {
     if (message.replyTo && typeof message.replyTo.id === 'number') body.querySelector(':scope > .text')?.before(makeReplyQuote(doc, message.replyTo));
     if (typeof message.editedTs === 'number') markEdited(doc, body, message.editedTs);
     if (message.reactions) showReactions(doc, body, message.reactions);
+    body.append(makeActions(doc));
   }
 
   private bodyOf(line: HTMLElement): HTMLElement {
