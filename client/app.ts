@@ -20,6 +20,7 @@ import { ChatFormView } from './views/chat-form';
 import { DrawerView } from './views/drawer';
 import { FormView } from './views/form';
 import { HeaderView } from './views/header';
+import { listenForMessageActions } from './message-actions';
 import { LogView } from './views/log';
 import { LoginFormView } from './views/login-form';
 import { MeView } from './views/me';
@@ -172,11 +173,14 @@ export function start(doc: Document): () => void {
 
   const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing, moderation, panel };
   const unlisten = listen(ctx);
+  // Every room's log lives in the document's body, so one listener serves them all.
+  const stopActions = listenForMessageActions(doc.body, socket, () => rooms.current, (text) => log.addSystem(text));
   const timer = setInterval(() => rooms.refresh(), DAY_REFRESH_MS);
   socket.connect();
 
   return () => {
     unlisten();
+    stopActions();
     clearInterval(timer);
     socket.disconnect();
     log.destroy();

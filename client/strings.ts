@@ -27,6 +27,11 @@ const ERROR_TEXT: Readonly<Record<ErrorCode, string>> = {
   MUTED: 'You are muted for now.',
   MESSAGE_REJECTED: 'That message was not accepted.',
   TOO_MANY_CONNECTIONS: 'You have too many chat windows open; close one and try again.',
+  MESSAGE_NOT_FOUND: 'That message is no longer there.',
+  NOT_AUTHOR: 'Only its author can change that message.',
+  EDIT_WINDOW_CLOSED: 'That message is too old to change.',
+  TOO_MANY_REACTIONS: 'That message cannot take another kind of reaction.',
+  BLOCKED: 'That person does not accept your direct messages.',
 };
 
 /** "a", "a and b", "a, b and 2 others". */
@@ -105,6 +110,20 @@ export const strings = {
   /** The tab title, with the number of messages that arrived while it was hidden. */
   title: (base: string, unread: number): string => (unread > 0 ? `(${unread}) ${base}` : base),
   newMessages: 'New messages ↓',
+  conversation: {
+    edited: '(edited)',
+    replyToDeleted: 'Reply to a deleted message',
+    reactionsLabel: 'Reactions',
+    reactionLabel: (emoji: string, count: number): string => `${emoji}: ${count} ${count === 1 ? 'person' : 'people'}`,
+    actionsLabel: 'Message actions',
+    reply: 'Reply',
+    react: '👍',
+    edit: 'Edit',
+    delete: 'Delete',
+    replyPrompt: (nick: string): string => `Reply to ${nick}:`,
+    editPrompt: 'Edit your message:',
+    deleteConfirm: 'Delete this message for everyone?',
+  },
   typing: (nicks: readonly string[]): string =>
     nicks.length === 0
       ? ''

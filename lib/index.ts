@@ -28,6 +28,9 @@ export type {
   NewMessage,
   AppendResult,
   MessagesAfter,
+  StoredMessage,
+  ReactResult,
+  SearchQuery,
 } from './options';
 export type { ClusterState, ClusterStatus, ClusterRedis } from './cluster/chat-cluster';
 export type { DependencyState, DependencyStatus, ChatStatus } from './chat/dependency-status';

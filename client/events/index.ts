@@ -1,12 +1,14 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
 import type { BatchedEvent } from '../../lib/protocol/events';
-import type { ChatLine, ChatMessage, DeleteRequest, HistoryMeta, ModerationUpdate, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
+import type { ChatLine, ChatMessage, DeleteRequest, EditNotice, HistoryMeta, ModerationUpdate, ReactionsNotice, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';
 import { onConnectError } from './connect-error';
 import { onDisconnect } from './disconnect';
 import { onDelete } from './delete';
+import { onEdit } from './edit';
+import { onReactions } from './reactions';
 import { onEnter } from './enter';
 import { onExit } from './exit';
 import { onHistory } from './history';
@@ -32,8 +34,10 @@ export function listen(ctx: ChatContext): () => void {
   const chat = (line: ChatLine): void => onChat(ctx, line);
   const remove = (request: DeleteRequest): void => onDelete(ctx, request);
   const moderation = (update: ModerationUpdate): void => onModeration(ctx, update);
+  const edit = (notice: EditNotice): void => onEdit(ctx, notice);
+  const reactions = (notice: ReactionsNotice): void => onReactions(ctx, notice);
   // Each event of a `batch` goes to the handler it would have reached alone.
-  const batched: Readonly<Record<string, (...args: never[]) => void>> = { chat, enter, exit, users, typing, delete: remove };
+  const batched: Readonly<Record<string, (...args: never[]) => void>> = { chat, enter, exit, users, typing, delete: remove, edit, reactions };
   const batch = (events: BatchedEvent[]): void => {
     for (const [event, ...args] of events) (batched[event] as ((...args: unknown[]) => void) | undefined)?.(...args);
   };
@@ -52,6 +56,8 @@ export function listen(ctx: ChatContext): () => void {
     ['typing', typing],
     ['delete', remove],
     ['moderation', moderation],
+    ['edit', edit],
+    ['reactions', reactions],
     ['batch', batch],
   ];
   const on = socket.on.bind(socket) as (event: string, listener: (...args: never[]) => void) => void;

@@ -136,6 +136,11 @@ export class Rooms {
     }
   }
 
+  /** Runs `change` on every room's log (the default room's included): events that name only a message id. */
+  eachLog(change: (log: LogView) => void): void {
+    for (const room of this.rooms.values()) change(room.log);
+  }
+
   /** `chat`, `history`, `users`, `enter`, `exit` of a room other than the default. */
   messages(name: string, messages: readonly ChatMessage[], live: boolean): void {
     const room = this.rooms.get(foldNick(name));

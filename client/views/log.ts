@@ -3,8 +3,9 @@
  * own pending lines, notices (a run of joins and leaves folded into one summary), and a scroll
  * position that follows new lines only while the reader is at the bottom.
  */
-import type { ChatMessage } from '../../lib/protocol/payloads';
+import type { ChatMessage, ReactionCounts } from '../../lib/protocol/payloads';
 import { make } from '../dom';
+import { makeActions, makeReplyQuote, markEdited, MESSAGE_ACTION_EVENT, showReactions, type MessageAction, type MessageActionDetail } from '../log/extras';
 import { makeAvatar } from '../log/avatar';
 import { dayKey, dayLabel, setClockTime } from '../log/day';
 import { foldNick } from '../../lib/protocol/nick';
@@ -84,6 +85,9 @@ export class LogView {
         if (this.greatest === undefined || message.id > this.greatest) this.greatest = message.id;
         const shown = this.lines.get(message.id);
         if (shown) {
+          // A replayed history may carry an edit or reactions this page missed.
+          if (typeof message.editedTs === 'number') this.applyEdit(message.id, message.m, message.editedTs);
+          if (message.reactions) this.applyReactions(message.id, message.reactions);
           // One of ours, acked before its broadcast: the server's time is the true one.
           const time = shown.querySelector('time');
           if (time) setClockTime(time, message.ts);
@@ -93,6 +97,7 @@ export class LogView {
         // `avatar` is not in the protocol yet: the hook for identify's image URL, when it comes.
         const line = this.messageLine(message.u, message.m, message.ts, (message as { avatar?: unknown }).avatar);
         line.dataset['id'] = String(message.id);
+        this.decorate(line, message);
         this.lines.set(message.id, line);
         this.placeById(line, message.id);
         added++;
@@ -175,8 +180,33 @@ export class LogView {
     this.stateOf(line).textContent = strings.pending[state];
   }
 
+  /** Its author edited message `id`: the new text, and an edited marker. */
+  applyEdit(id: number, text: string, editedTs: number): void {
+    const line = this.lines.get(id);
+    const content = line?.querySelector<HTMLElement>('.text');
+    if (!line || !content || typeof text !== 'string') return;
+    this.sources.set(content, text);
+    content.replaceChildren();
+    line.classList.toggle('mentions-me', renderText(content, text, this.ownKey));
+    markEdited(this.list.ownerDocument, this.bodyOf(line), editedTs);
+  }
+
+  /** Message `id`'s reactions changed: its chips show `counts`. */
+  applyReactions(id: number, counts: ReactionCounts): void {
+    const line = this.lines.get(id);
+    if (line && typeof counts === 'object' && counts !== null) showReactions(this.list.ownerDocument, this.bodyOf(line), counts);
+  }
+
+  /** A message was deleted: quotes of it say so. */
+  markReplyTargetDeleted(id: number): void {
+    for (const quote of this.list.querySelectorAll<HTMLElement>(`.reply-quote[data-reply-to="${id}"]`)) {
+      quote.replaceWith(makeReplyQuote(this.list.ownerDocument, { id, deleted: true }));
+    }
+  }
+
   /** A moderator removed message `id`: it leaves the page. */
   removeMessage(id: number): void {
+    this.markReplyTargetDeleted(id);
     const line = this.lines.get(id);
     if (!line) return;
     this.lines.delete(id);
@@ -201,6 +231,7 @@ export class LogView {
     line.dataset['id'] = String(id);
     line.classList.remove('pending', 'failed');
     line.querySelector('.state')?.remove();
+    this.bodyOf(line).append(makeActions(this.list.ownerDocument));
     this.lines.set(id, line);
   }
 
@@ -236,6 +267,19 @@ export class LogView {
 
   private readonly handleClick = (event: MouseEvent): void => {
     const target = event.target instanceof Element ? event.target : null;
+    const button = target?.closest<HTMLElement>('button[data-action]');
+    const line = button?.closest<HTMLElement>('.message[data-id]');
+    if (button && line) {
+      const content = line.querySelector<HTMLElement>('.text');
+      const detail: MessageActionDetail = {
+        action: button.dataset['action'] as MessageAction,
+        id: Number(line.dataset['id']),
+        nick: line.dataset['nick'] ?? '',
+        text: (content && this.sources.get(content)) ?? content?.textContent ?? '',
+      };
+      this.list.dispatchEvent(new CustomEvent(MESSAGE_ACTION_EVENT, { bubbles: true, detail }));
+      return;
+    }
     const cid = target?.closest('button.retry')?.closest<HTMLElement>('[data-cid]')?.dataset['cid'];
     if (cid === undefined) return;
     // The button goes away with the retry; keep keyboard focus in the log, not on <body>.
@@ -288,6 +332,16 @@ export class LogView {
     actions.setAttribute('aria-haspopup', 'dialog');
     line.append(makeAvatar(doc, nick, foldNick(nick), avatarUrl), body, actions);
     return line;
+  }
+
+  /** Adds a new line's reply quote, edited marker and reaction chips. */
+  private decorate(line: HTMLElement, message: ChatMessage): void {
+    const doc = this.list.ownerDocument;
+    const body = this.bodyOf(line);
+    if (message.replyTo && typeof message.replyTo.id === 'number') body.querySelector(':scope > .text')?.before(makeReplyQuote(doc, message.replyTo));
+    if (typeof message.editedTs === 'number') markEdited(doc, body, message.editedTs);
+    if (message.reactions) showReactions(doc, body, message.reactions);
+    body.append(makeActions(doc));
   }
 
   private bodyOf(line: HTMLElement): HTMLElement {

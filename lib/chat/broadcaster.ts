@@ -10,7 +10,7 @@
  * clients expect).
  */
 import type { BatchedEvent } from '../protocol/events';
-import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type ModerationUpdate } from '../protocol/payloads';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type EditNotice, type ModerationUpdate, type ReactionsNotice } from '../protocol/payloads';
 import { Deliveries } from './deliveries';
 import { NO_BUS, type EventBus } from './event-bus';
 import { EventBatcher } from './event-batcher';
@@ -156,6 +156,11 @@ export class Broadcaster {
     this.send(message.room ?? DEFAULT_ROOM, ['chat', message]);
   }
 
+  /** A stored message, to one audience (used for a direct conversation's participants). */
+  chatTo(audience: string, message: ChatMessage): void {
+    this.send(audience, ['chat', message]);
+  }
+
   /** Someone logged in. */
   enter(nick: string): void {
     this.send(DEFAULT_ROOM, ['enter', nick]);
@@ -188,6 +193,16 @@ export class Broadcaster {
   moderators(update: ModerationUpdate): void {
     this.namespace.local.to(MODERATORS_CHANNEL).emit('moderation', update);
     this.bus.publish({ type: 'moderation', update });
+  }
+
+  /** Its author edited a message: to everyone in its room. */
+  edited(room: string, notice: EditNotice): void {
+    this.send(room, ['edit', notice]);
+  }
+
+  /** A message's reactions changed: its counts, to everyone in its room. */
+  reactionsChanged(room: string, notice: ReactionsNotice): void {
+    this.send(room, ['reactions', notice]);
   }
 
   /** A SYSTEM line from the host, to everyone in the default room. */

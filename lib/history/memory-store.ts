@@ -1,6 +1,22 @@
 /** A message store in process memory: for tests and for `history: false`, never the default. */
-import { toChatMessage, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
+import { ChatError } from '../protocol/error-codes';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import { wordsOf } from '../protocol/search-query';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
+
+/** One kept message, with what the wire shape leaves out. */
+interface Kept {
+  id: number;
+  room: string;
+  u: string;
+  m: string;
+  ts: number;
+  authorKey: string | undefined;
+  editedTs: number | undefined;
+  replyTo: { id: number; u: string; m: string } | undefined;
+  /** Emoji → who reacted with it; emoji in the order first used. */
+  reactions: Map<string, Set<string>> | undefined;
+}
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -11,9 +27,11 @@ export interface MemoryStoreOptions {
 /** Keeps the newest messages in an array; ids restart at 1 with the process. */
 export class MemoryStore implements MessageStore {
   private readonly maxMessages: number;
-  private messages: (ChatMessage & { room: string })[] = [];
+  private messages: Kept[] = [];
   private readonly byClientId = new Map<string, ChatMessage>();
   private nextId = 1;
+  /** `blocker\u0000blocked` pairs of nickname keys. */
+  private readonly blocks = new Set<string>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxMessages = options.maxMessages ?? 10_000;
@@ -29,9 +47,9 @@ export class MemoryStore implements MessageStore {
       const first = this.byClientId.get(dedupeKey);
       if (first) return Promise.resolve({ message: first, duplicate: true });
     }
-    const message = toChatMessage(this.nextId++, input.room, input.u, input.m, input.ts);
+    const message = withExtras(toChatMessage(this.nextId++, input.room, input.u, input.m, input.ts), { replyTo: input.replyTo });
     if (this.maxMessages > 0) {
-      this.messages.push({ ...message, room: input.room });
+      this.messages.push({ id: message.id, room: input.room, u: input.u, m: input.m, ts: input.ts, authorKey: input.authorKey, editedTs: undefined, replyTo: input.replyTo, reactions: undefined });
       // Trim in chunks so that a full store does not shift the array on every append.
       if (this.messages.length > this.maxMessages * 1.25) {
         this.messages = this.messages.slice(-this.maxMessages);
@@ -61,6 +79,66 @@ export class MemoryStore implements MessageStore {
     return Promise.resolve({ messages: truncated ? newest.slice(1) : newest, truncated });
   }
 
+  get(id: number): Promise<StoredMessage | undefined> {
+    const kept = this.find(id);
+    return Promise.resolve(kept && { message: this.toMessage(kept), room: kept.room, authorKey: kept.authorKey });
+  }
+
+  edit(id: number, m: string, editedTs: number): Promise<boolean> {
+    const kept = this.find(id);
+    if (!kept) return Promise.resolve(false);
+    kept.m = m;
+    kept.editedTs = editedTs;
+    return Promise.resolve(true);
+  }
+
+  react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined> {
+    const kept = this.find(id);
+    if (!kept) return Promise.resolve(undefined);
+    const reactions = (kept.reactions ??= new Map<string, Set<string>>());
+    const users = reactions.get(emoji);
+    let reacted = true;
+    if (users?.has(userKey)) {
+      users.delete(userKey);
+      if (users.size === 0) reactions.delete(emoji);
+      reacted = false;
+    } else if (users) {
+      users.add(userKey);
+    } else {
+      if (reactions.size >= maxDistinct) return Promise.reject(new ChatError('TOO_MANY_REACTIONS'));
+      reactions.set(emoji, new Set([userKey]));
+    }
+    return Promise.resolve({ counts: countsOf(kept), reacted });
+  }
+
+  /** Scans the kept messages, newest first: memory has no index, and holds few messages. */
+  search(query: SearchQuery): Promise<SearchHit[]> {
+    const rooms = new Set(query.rooms);
+    const before = query.before ?? Infinity;
+    const hits: SearchHit[] = [];
+    const floor = Math.max(0, this.messages.length - this.maxMessages);
+    for (let i = this.messages.length - 1; i >= floor && hits.length < query.limit; i--) {
+      const kept = this.messages[i];
+      if (!kept || kept.id >= before || !rooms.has(kept.room)) continue;
+      const words = wordsOf(kept.m);
+      if (query.terms.every((term) => words.some((word) => word.startsWith(term)))) {
+        hits.push({ id: kept.id, room: kept.room, u: kept.u, m: kept.m, ts: kept.ts });
+      }
+    }
+    return Promise.resolve(hits);
+  }
+
+  setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void> {
+    const pair = `${blockerKey}\u0000${blockedKey}`;
+    if (blocked) this.blocks.add(pair);
+    else this.blocks.delete(pair);
+    return Promise.resolve();
+  }
+
+  isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
+    return Promise.resolve(this.blocks.has(`${blockerKey}\u0000${blockedKey}`));
+  }
+
   delete(id: number): Promise<boolean> {
     const index = this.messages.findIndex((stored) => stored.id === id);
     if (index < 0) return Promise.resolve(false);
@@ -79,9 +157,40 @@ export class MemoryStore implements MessageStore {
     for (let i = this.messages.length - 1; i >= floor && found.length < limit; i--) {
       const stored = this.messages[i];
       if (stored && stored.room === room && keep(stored.id)) {
-        found.push(toChatMessage(stored.id, stored.room, stored.u, stored.m, stored.ts));
+        found.push(this.toMessage(stored));
       }
     }
     return found.reverse();
   }
+
+  /** A kept message by id (ids increase along the array, so a binary search finds it). */
+  private find(id: number): Kept | undefined {
+    const floor = Math.max(0, this.messages.length - this.maxMessages);
+    let low = floor;
+    let high = this.messages.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const kept = this.messages[middle];
+      if (!kept) return undefined;
+      if (kept.id === id) return kept;
+      if (kept.id < id) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
+  /** A kept message in its wire shape. */
+  private toMessage(kept: Kept): ChatMessage {
+    const reply = kept.replyTo;
+    // A reply says so once the message it answers is gone (deleted, or dropped past maxMessages).
+    const replyTo = reply && (this.find(reply.id) ? { ...reply } : { id: reply.id, deleted: true as const });
+    return withExtras(toChatMessage(kept.id, kept.room, kept.u, kept.m, kept.ts), { editedTs: kept.editedTs, replyTo, reactions: countsOf(kept) });
+  }
+}
+
+/** A kept message's reaction counts. */
+function countsOf(kept: Kept): ReactionCounts {
+  const counts: ReactionCounts = {};
+  for (const [emoji, users] of kept.reactions ?? []) counts[emoji] = users.size;
+  return counts;
 }

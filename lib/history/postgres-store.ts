@@ -4,11 +4,12 @@ import { settleWithin } from '../chat/deadline';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
 import { loadPg, type PgPoolLike } from './load-pg';
 import { migratePostgres } from './sql/postgres-migrations';
 import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
+import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
 import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
 import { OutageLog, describeCause } from './store-errors';
@@ -38,15 +39,20 @@ interface PoolSettings {
   database?: string | undefined;
 }
 
-interface Row {
+interface Row extends ReplyColumns {
   id: string | number;
   u: string;
   m: string;
   ts: string | number;
+  edited_ts: string | number | null;
 }
 
 interface RoomRow extends Row {
   room: string;
+}
+
+interface KeyedRow extends RoomRow {
+  author_key: string | null;
 }
 
 /** An append waiting for the next batch insert. */
@@ -73,6 +79,18 @@ interface Queries {
   after: string;
   pruneByCount: string;
   pruneByAge: string;
+  byId: string;
+  edit: string;
+  delete: string;
+  reactionCounts: string;
+  lockMessage: string;
+  removeReaction: string;
+  distinctReactions: string;
+  addReaction: string;
+  search: string;
+  block: string;
+  unblock: string;
+  isBlocked: string;
 }
 
 /**
@@ -198,30 +216,82 @@ export class PostgresStore implements MessageStore {
   async latest(room: string, limit: number): Promise<ChatMessage[]> {
     assertReadArguments('PostgresStore', 'latest', room, 0, limit);
     this.assertOpen('latest');
-    const rows = await this.run('latest', (queries) => this.rows(queries.latest, [room, limit]));
-    return toMessages(room, rows);
+    return this.run('latest', async (queries) => this.withReactions(queries, toMessages(room, await this.rows(queries.latest, [room, limit]))));
   }
 
   async before(room: string, id: number, limit: number): Promise<ChatMessage[]> {
     assertReadArguments('PostgresStore', 'before', room, id, limit);
     this.assertOpen('before');
-    const rows = await this.run('before', (queries) => this.rows(queries.before, [room, id, limit]));
-    return toMessages(room, rows);
+    return this.run('before', async (queries) => this.withReactions(queries, toMessages(room, await this.rows(queries.before, [room, id, limit]))));
   }
 
   async after(room: string, id: number, limit: number): Promise<MessagesAfter> {
     assertReadArguments('PostgresStore', 'after', room, id, limit);
     this.assertOpen('after');
     // One row more than asked tells whether there were more than `limit`.
-    const newest = await this.run('after', (queries) => this.rows(queries.after, [room, id, limit + 1]));
-    const truncated = newest.length > limit;
-    return { messages: toMessages(room, truncated ? newest.slice(0, limit) : newest), truncated };
+    return this.run('after', async (queries) => {
+      const newest = await this.rows(queries.after, [room, id, limit + 1]);
+      const truncated = newest.length > limit;
+      return { messages: await this.withReactions(queries, toMessages(room, truncated ? newest.slice(0, limit) : newest)), truncated };
+    });
+  }
+
+  async get(id: number): Promise<StoredMessage | undefined> {
+    this.assertOpen('get');
+    return this.run('get', async (queries) => {
+      const row = (await this.pool.query<KeyedRow>(queries.byId, [id])).rows[0];
+      if (!row) return undefined;
+      const [message] = await this.withReactions(queries, [toMessage(row.room, row)]);
+      return message && { message, room: row.room, authorKey: row.author_key ?? undefined };
+    });
+  }
+
+  async react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined> {
+    assertStorableMessage('PostgresStore', { room: '', u: userKey, m: emoji, ts: 0 });
+    this.assertOpen('react');
+    const result = await this.run('react', (queries) => this.toggleReaction(queries, id, userKey, emoji, maxDistinct));
+    if (result === 'too-many') throw new ChatError('TOO_MANY_REACTIONS');
+    return result;
+  }
+
+  async edit(id: number, m: string, editedTs: number): Promise<boolean> {
+    assertStorableMessage('PostgresStore', { room: '', u: '', m, ts: editedTs });
+    this.assertOpen('edit');
+    const result = await this.run('edit', (queries) => this.pool.query(queries.edit, [m, editedTs, id]));
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    assertReadArguments('PostgresStore', 'search', '', before, query.limit);
+    this.assertOpen('search');
+    if (query.terms.length === 0 || query.rooms.length === 0) return [];
+    // Each term a quoted prefix lexeme ('word':*), all required; terms hold only letters, digits
+    // and marks, so no tsquery operator can be smuggled in (the quoting is belt and braces).
+    const tsquery = query.terms.map((term) => `'${term.replaceAll("'", "''").replaceAll('\\', '\\\\')}':*`).join(' & ');
+    const found = await this.run('search', (queries) =>
+      this.pool.query<{ id: string | number; room: string; u: string; m: string; ts: string | number }>(queries.search, [tsquery, query.rooms, before, query.limit]),
+    );
+    return found.rows.map((row) => ({ id: toNumber(row.id), room: row.room, u: row.u, m: row.m, ts: toNumber(row.ts) }));
+  }
+
+  async setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void> {
+    assertStorableMessage('PostgresStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
+    this.assertOpen('setBlocked');
+    await this.run('setBlocked', (queries) => this.pool.query(blocked ? queries.block : queries.unblock, [blockerKey, blockedKey]));
+  }
+
+  async isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
+    assertStorableMessage('PostgresStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
+    this.assertOpen('isBlocked');
+    const found = await this.run('isBlocked', (queries) => this.pool.query(queries.isBlocked, [blockerKey, blockedKey]));
+    return found.rows.length > 0;
   }
 
   async delete(id: number): Promise<boolean> {
     this.assertOpen('delete');
-    const result = await this.run('delete', () => this.pool.query(`DELETE FROM ${this.names.table} WHERE id = $1`, [id]));
-    return (result.rowCount ?? 0) > 0;
+    const result = await this.run('delete', (queries) => this.pool.query<{ deleted: string | number }>(queries.delete, [id]));
+    return toNumber(result.rows[0]?.deleted ?? 0) > 0;
   }
 
   /**
@@ -325,6 +395,9 @@ export class PostgresStore implements MessageStore {
       batch.map((pending) => pending.authorKey),
       batch.map((pending) => pending.input.cid ?? null),
       batch.length,
+      batch.map((pending) => pending.input.replyTo?.id ?? null),
+      batch.map((pending) => pending.input.replyTo?.u ?? null),
+      batch.map((pending) => pending.input.replyTo?.m ?? null),
     ]);
     const row = inserted.rows[0];
     if (!row) throw new Error('the insert returned no row');
@@ -335,15 +408,14 @@ export class PostgresStore implements MessageStore {
       const { input } = pending;
       const id = first + i;
       if (insertedIds.has(id)) {
-        results.push({ message: toChatMessage(id, input.room, input.u, input.m, input.ts), duplicate: false });
+        results.push({ message: withExtras(toChatMessage(id, input.room, input.u, input.m, input.ts), { replyTo: input.replyTo }), duplicate: false });
         continue;
       }
       // Skipped by ON CONFLICT: this (authorKey, cid) was stored before, maybe earlier in this batch.
       const found = await this.pool.query<RoomRow>(queries.byClientId, [pending.authorKey, input.cid]);
       const stored = found.rows[0];
       if (stored) {
-        const message = toChatMessage(toNumber(stored.id), stored.room, stored.u, stored.m, toNumber(stored.ts));
-        results.push({ message, duplicate: true });
+        results.push({ message: toMessage(stored.room, stored), duplicate: true });
       } else if (attempt < 3) {
         // Retention deleted the first copy in between: this one is stored after all.
         const [retried] = await this.insertBatch(queries, [pending], attempt + 1);
@@ -368,6 +440,61 @@ export class PostgresStore implements MessageStore {
     }
     this.outage.succeeded();
     return result;
+  }
+
+  /** Adds each message's reaction counts (one query for the whole page). */
+  private async withReactions(queries: Queries, messages: ChatMessage[]): Promise<ChatMessage[]> {
+    if (messages.length === 0) return messages;
+    const rows = await this.pool.query<{ message_id: string | number; emoji: string; n: string | number }>(queries.reactionCounts, [
+      messages.map((message) => message.id),
+    ]);
+    const byId = new Map<number, ReactionCounts>();
+    for (const row of rows.rows) {
+      const id = toNumber(row.message_id);
+      let counts = byId.get(id);
+      if (!counts) byId.set(id, (counts = {}));
+      counts[row.emoji] = toNumber(row.n);
+    }
+    for (const message of messages) withExtras(message, { reactions: byId.get(message.id) });
+    return messages;
+  }
+
+  /**
+   * One transaction that locks the message's row first, so that two nodes adding emoji to one
+   * message at once cannot both pass the distinct-emoji limit.
+   */
+  private async toggleReaction(queries: Queries, id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | 'too-many' | undefined> {
+    const client = await this.pool.connect();
+    let failure: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const result = await (async (): Promise<ReactResult | 'too-many' | undefined> => {
+          if ((await client.query(queries.lockMessage, [id])).rows.length === 0) return undefined;
+          const removed = ((await client.query(queries.removeReaction, [id, emoji, userKey])).rowCount ?? 0) > 0;
+          if (!removed) {
+            const found = await client.query<{ kinds: string | number; has: boolean | null }>(queries.distinctReactions, [id, emoji]);
+            const { kinds, has } = found.rows[0] ?? { kinds: 0, has: false };
+            if (has !== true && toNumber(kinds) >= maxDistinct) return 'too-many';
+            await client.query(queries.addReaction, [id, emoji, userKey, Date.now()]);
+          }
+          const counts: ReactionCounts = {};
+          const rows = await client.query<{ emoji: string; n: string | number }>(queries.reactionCounts, [[id]]);
+          for (const row of rows.rows) counts[row.emoji] = toNumber(row.n);
+          return { counts, reacted: !removed };
+        })();
+        await client.query(result === undefined || result === 'too-many' ? 'ROLLBACK' : 'COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    } finally {
+      client.release(failure);
+    }
   }
 
   private async rows(text: string, values: unknown[]): Promise<Row[]> {
@@ -412,7 +539,8 @@ export class PostgresStore implements MessageStore {
 
 function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: number): Queries {
   const table = names.table;
-  const columns = 'id, u, m, ts';
+  const reactions = names.reactions;
+  const columns = `id, u, m, ts, edited_ts, ${replySelect(table)}`;
   const sequence = `${sequenceOid}::regclass`;
   return {
     // `ordered` takes the lock first (MATERIALIZED: before any id is drawn); `ids` then reserves
@@ -424,21 +552,42 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
         SELECT setval(${sequence}, nextval(${sequence}) + $7::int - 1) - $7::int + 1 AS first FROM ordered
       ),
       inserted AS (
-        INSERT INTO ${table} (id, room, u, m, ts, author_key, cid)
-        SELECT ids.first + i.n - 1, i.room, i.u, i.m, i.ts, i.author_key, i.cid
-        FROM ids, unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[])
-          WITH ORDINALITY AS i (room, u, m, ts, author_key, cid, n)
+        INSERT INTO ${table} (id, room, u, m, ts, author_key, cid, reply_id, reply_u, reply_m)
+        SELECT ids.first + i.n - 1, i.room, i.u, i.m, i.ts, i.author_key, i.cid, i.reply_id, i.reply_u, i.reply_m
+        FROM ids, unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $8::bigint[], $9::text[], $10::text[])
+          WITH ORDINALITY AS i (room, u, m, ts, author_key, cid, reply_id, reply_u, reply_m, n)
         ORDER BY i.n
         ON CONFLICT (author_key, cid) WHERE cid IS NOT NULL DO NOTHING
         RETURNING id
       )
       SELECT (SELECT first FROM ids) AS first, ARRAY(SELECT id FROM inserted) AS ids`,
-    byClientId: `SELECT id, room, u, m, ts FROM ${table} WHERE author_key = $1 AND cid = $2`,
+    byClientId: `SELECT ${columns}, room FROM ${table} WHERE author_key = $1 AND cid = $2`,
+    byId: `SELECT ${columns}, room, author_key FROM ${table} WHERE id = $1`,
+    edit: `UPDATE ${table} SET m = $1, edited_ts = $2 WHERE id = $3`,
+    // Every delete takes the message's reactions with it, in the same statement.
+    delete: `WITH gone AS (DELETE FROM ${table} WHERE id = $1 RETURNING id),
+      forgotten AS (DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone))
+      SELECT count(*) AS deleted FROM gone`,
+    reactionCounts: `SELECT message_id, emoji, count(*) AS n FROM ${reactions} WHERE message_id = ANY($1::bigint[])
+      GROUP BY message_id, emoji ORDER BY message_id, min(seq)`,
+    lockMessage: `SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`,
+    removeReaction: `DELETE FROM ${reactions} WHERE message_id = $1 AND emoji = $2 AND user_key = $3`,
+    distinctReactions: `SELECT count(DISTINCT emoji) AS kinds, bool_or(emoji = $2) AS has FROM ${reactions} WHERE message_id = $1`,
+    // The same expression as the GIN index (migration 5), so the planner can use it.
+    search: `SELECT id, room, u, m, ts FROM ${table}
+      WHERE to_tsvector('simple', m) @@ to_tsquery('simple', $1) AND room = ANY($2::text[]) AND id < $3
+      ORDER BY id DESC LIMIT $4`,
+    block: `INSERT INTO ${names.blocks} (blocker_key, blocked_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+    unblock: `DELETE FROM ${names.blocks} WHERE blocker_key = $1 AND blocked_key = $2`,
+    isBlocked: `SELECT 1 FROM ${names.blocks} WHERE blocker_key = $1 AND blocked_key = $2`,
+    addReaction: `INSERT INTO ${reactions} (message_id, emoji, user_key, ts) VALUES ($1, $2, $3, $4)`,
     latest: `SELECT ${columns} FROM ${table} WHERE room = $1 ORDER BY id DESC LIMIT $2`,
     before: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
     after: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id > $2 ORDER BY id DESC LIMIT $3`,
-    pruneByCount: `DELETE FROM ${table} WHERE id <= (SELECT id FROM ${table} ORDER BY id DESC OFFSET $1 LIMIT 1)`,
-    pruneByAge: `DELETE FROM ${table} WHERE ts < $1`,
+    pruneByCount: `WITH gone AS (DELETE FROM ${table} WHERE id <= (SELECT id FROM ${table} ORDER BY id DESC OFFSET $1 LIMIT 1) RETURNING id)
+      DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone)`,
+    pruneByAge: `WITH gone AS (DELETE FROM ${table} WHERE ts < $1 RETURNING id)
+      DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone)`,
   };
 }
 
@@ -454,9 +603,15 @@ function toMessages(room: string, rows: Row[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i];
-    if (row) messages.push(toChatMessage(toNumber(row.id), room, row.u, row.m, toNumber(row.ts)));
+    if (row) messages.push(toMessage(room, row));
   }
   return messages;
+}
+
+/** One row in its wire shape. */
+function toMessage(room: string, row: Row): ChatMessage {
+  const editedTs = row.edited_ts === null ? undefined : toNumber(row.edited_ts);
+  return withExtras(toChatMessage(toNumber(row.id), room, row.u, row.m, toNumber(row.ts)), { editedTs, replyTo: replyRefOf(row) });
 }
 
 /** True for errors that mean the server could not be reached or went away, rather than refused the request. */

@@ -6,9 +6,10 @@ import createDebug from 'debug';
 import { ChatOptionError } from '../options/option-error';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, type ChatMessage } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
+import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
 import { migrateSqlite } from './sql/sqlite-migrations';
+import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
 import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
 import { OutageLog, describeCause } from './store-errors';
@@ -34,20 +35,39 @@ const OPEN_BUSY_TIMEOUT_MS = 100;
 
 const OPTION_NAMES = ['file', 'maxMessages', 'maxAgeDays', 'busyTimeoutMs', 'logger'] as const;
 
-interface Row {
+interface Row extends ReplyColumns {
   id: number;
   u: string;
   m: string;
   ts: number;
+  edited_ts: number | null;
 }
 
 interface RoomRow extends Row {
   room: string;
 }
 
+interface KeyedRow extends RoomRow {
+  author_key: string | null;
+}
+
+/** room, u, m, ts, author_key, cid, reply_id, reply_u, reply_m. */
+type InsertValues = [string, string, string, number, string | null, string | null, number | null, string | null, string | null];
+
+/** The values of an insert. */
+function insertValues(input: NewMessage, authorKey: string | null, cid: string | null): InsertValues {
+  const reply = input.replyTo;
+  return [input.room, input.u, input.m, input.ts, authorKey, cid, reply?.id ?? null, reply?.u ?? null, reply?.m ?? null];
+}
+
+/** A message just stored, in its wire shape. */
+function appended(id: number, input: NewMessage): ChatMessage {
+  return withExtras(toChatMessage(id, input.room, input.u, input.m, input.ts), { replyTo: input.replyTo });
+}
+
 /** The statements, prepared once when the store opens. */
 interface Statements {
-  insert: Database.Statement<[string, string, string, number, string | null, string | null], { id: number }>;
+  insert: Database.Statement<InsertValues, { id: number }>;
   byClientId: Database.Statement<[string, string], RoomRow>;
   latest: Database.Statement<[string, number], Row>;
   before: Database.Statement<[string, number, number], Row>;
@@ -55,6 +75,14 @@ interface Statements {
   pruneByCount: Database.Statement<[number]>;
   pruneByAge: Database.Statement<[number]>;
   deleteById: Database.Statement<[number]>;
+  byId: Database.Statement<[number], KeyedRow>;
+  edit: Database.Statement<[string, number, number]>;
+  search: Database.Statement<[string, number, string, number], SearchHit>;
+  block: Database.Statement<[string, string]>;
+  unblock: Database.Statement<[string, string]>;
+  isBlocked: Database.Statement<[string, string], { found: number }>;
+  reactionCounts: Database.Statement<[string], { message_id: number; emoji: string; n: number }>;
+  toggleReaction: Database.Transaction<(id: number, userKey: string, emoji: string, maxDistinct: number) => ReactResult | 'too-many' | undefined>;
   appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
 }
 
@@ -137,9 +165,9 @@ export class SqliteStore implements MessageStore {
     return this.run('append', (statements) => {
       let result: AppendResult;
       if (input.cid === undefined) {
-        const row = statements.insert.get(input.room, input.u, input.m, input.ts, input.authorKey ?? null, null);
+        const row = statements.insert.get(...insertValues(input, input.authorKey ?? null, null));
         if (!row) throw new Error('INSERT … RETURNING returned no row');
-        result = { message: toChatMessage(row.id, input.room, input.u, input.m, input.ts), duplicate: false };
+        result = { message: appended(row.id, input), duplicate: false };
       } else {
         // A missing authorKey is keyed as '' rather than NULL, because NULLs never conflict in a
         // unique index and the retry would be stored twice.
@@ -152,12 +180,12 @@ export class SqliteStore implements MessageStore {
 
   async latest(room: string, limit: number): Promise<ChatMessage[]> {
     assertReadArguments('SqliteStore', 'latest', room, 0, limit);
-    return this.run('latest', (statements) => toMessages(room, statements.latest.all(room, limit)));
+    return this.run('latest', (statements) => withReactions(statements, toMessages(room, statements.latest.all(room, limit))));
   }
 
   async before(room: string, id: number, limit: number): Promise<ChatMessage[]> {
     assertReadArguments('SqliteStore', 'before', room, id, limit);
-    return this.run('before', (statements) => toMessages(room, statements.before.all(room, id, limit)));
+    return this.run('before', (statements) => withReactions(statements, toMessages(room, statements.before.all(room, id, limit))));
   }
 
   async after(room: string, id: number, limit: number): Promise<MessagesAfter> {
@@ -166,8 +194,48 @@ export class SqliteStore implements MessageStore {
       // One row more than asked tells whether there were more than `limit`.
       const newest = statements.after.all(room, id, limit + 1);
       const truncated = newest.length > limit;
-      return { messages: toMessages(room, truncated ? newest.slice(0, limit) : newest), truncated };
+      return { messages: withReactions(statements, toMessages(room, truncated ? newest.slice(0, limit) : newest)), truncated };
     });
+  }
+
+  async get(id: number): Promise<StoredMessage | undefined> {
+    return this.run('get', (statements) => {
+      const row = statements.byId.get(id);
+      if (!row) return undefined;
+      const [message] = withReactions(statements, [toMessage(row.room, row)]);
+      return message && { message, room: row.room, authorKey: row.author_key ?? undefined };
+    });
+  }
+
+  async react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined> {
+    const result = await this.run('react', (statements) => statements.toggleReaction.immediate(id, userKey, emoji, maxDistinct));
+    if (result === 'too-many') throw new ChatError('TOO_MANY_REACTIONS');
+    return result;
+  }
+
+  async edit(id: number, m: string, editedTs: number): Promise<boolean> {
+    assertStorableMessage('SqliteStore', { room: '', u: '', m, ts: editedTs });
+    return this.run('edit', (statements) => statements.edit.run(m, editedTs, id).changes > 0);
+  }
+
+  async search(query: SearchQuery): Promise<SearchHit[]> {
+    const before = query.before ?? Number.MAX_SAFE_INTEGER;
+    assertReadArguments('SqliteStore', 'search', '', before, query.limit);
+    if (query.terms.length === 0 || query.rooms.length === 0) return [];
+    // Each term is a quoted prefix query: terms hold only letters, digits and marks, so no FTS5
+    // operator or quote can be smuggled in (the quotes are belt and braces).
+    const match = query.terms.map((term) => `"${term.replaceAll('"', '""')}"*`).join(' ');
+    return this.run('search', (statements) => statements.search.all(match, before, JSON.stringify(query.rooms), query.limit));
+  }
+
+  async setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void> {
+    assertStorableMessage('SqliteStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
+    await this.run('setBlocked', (statements) => (blocked ? statements.block : statements.unblock).run(blockerKey, blockedKey));
+  }
+
+  async isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
+    assertStorableMessage('SqliteStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
+    return this.run('isBlocked', (statements) => statements.isBlocked.get(blockerKey, blockedKey) !== undefined);
   }
 
   async delete(id: number): Promise<boolean> {
@@ -235,14 +303,25 @@ export class SqliteStore implements MessageStore {
 }
 
 function prepareStatements(db: Database.Database): Statements {
-  const columns = 'id, u, m, ts';
-  const insert = db.prepare<[string, string, string, number, string | null, string | null], { id: number }>(
+  const columns = `id, u, m, ts, edited_ts, ${replySelect('messages')}`;
+  const insert = db.prepare<InsertValues, { id: number }>(
     // DO NOTHING without a conflict target covers the (author_key, cid) unique index: a retry
     // inserts nothing and returns no row.
-    'INSERT INTO messages (room, u, m, ts, author_key, cid) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
+    'INSERT INTO messages (room, u, m, ts, author_key, cid, reply_id, reply_u, reply_m) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id',
   );
   const byClientId = db.prepare<[string, string], RoomRow>(
-    'SELECT id, room, u, m, ts FROM messages WHERE author_key = ? AND cid = ?',
+    `SELECT ${columns}, room FROM messages WHERE author_key = ? AND cid = ?`,
+  );
+  // Reaction counts of a list of ids (a JSON array, so one statement serves any length).
+  const reactionCounts = db.prepare<[string], { message_id: number; emoji: string; n: number }>(
+    `SELECT message_id, emoji, count(*) AS n FROM reactions WHERE message_id IN (SELECT value FROM json_each(?))
+      GROUP BY message_id, emoji ORDER BY message_id, min(rowid)`,
+  );
+  const removeReaction = db.prepare<[number, string, string]>('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_key = ?');
+  const addReaction = db.prepare<[number, string, string, number]>('INSERT INTO reactions (message_id, emoji, user_key, ts) VALUES (?, ?, ?, ?)');
+  const messageExists = db.prepare<[number], { id: number }>('SELECT id FROM messages WHERE id = ?');
+  const distinctReactions = db.prepare<[string, number], { kinds: number; has: number }>(
+    'SELECT count(DISTINCT emoji) AS kinds, coalesce(max(emoji = ?), 0) AS has FROM reactions WHERE message_id = ?',
   );
   return {
     insert,
@@ -255,16 +334,37 @@ function prepareStatements(db: Database.Database): Statements {
     ),
     pruneByAge: db.prepare('DELETE FROM messages WHERE ts < ?'),
     deleteById: db.prepare('DELETE FROM messages WHERE id = ?'),
+    byId: db.prepare(`SELECT ${columns}, room, author_key FROM messages WHERE id = ?`),
+    edit: db.prepare('UPDATE messages SET m = ?, edited_ts = ? WHERE id = ?'),
+    search: db.prepare(
+      `SELECT messages.id, messages.room, messages.u, messages.m, messages.ts
+        FROM messages_fts JOIN messages ON messages.id = messages_fts.rowid
+        WHERE messages_fts MATCH ? AND messages_fts.rowid < ? AND messages.room IN (SELECT value FROM json_each(?))
+        ORDER BY messages_fts.rowid DESC LIMIT ?`,
+    ),
+    block: db.prepare('INSERT INTO blocks (blocker_key, blocked_key) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    unblock: db.prepare('DELETE FROM blocks WHERE blocker_key = ? AND blocked_key = ?'),
+    isBlocked: db.prepare('SELECT 1 AS found FROM blocks WHERE blocker_key = ? AND blocked_key = ?'),
+    reactionCounts,
+    // Checked and written under one write lock, so two processes cannot both add the 21st emoji.
+    toggleReaction: db.transaction((id: number, userKey: string, emoji: string, maxDistinct: number) => {
+      const removed = removeReaction.run(id, emoji, userKey).changes > 0;
+      if (!removed) {
+        if (!messageExists.get(id)) return undefined;
+        const { kinds, has } = distinctReactions.get(emoji, id) ?? { kinds: 0, has: 0 };
+        if (has === 0 && kinds >= maxDistinct) return 'too-many' as const;
+        addReaction.run(id, emoji, userKey, Date.now());
+      }
+      return { counts: countsById(reactionCounts.all(JSON.stringify([id]))).get(id) ?? {}, reacted: !removed };
+    }),
     // One transaction, so that the first copy cannot be pruned between the insert that found it
     // and the select that reads it.
     appendWithClientId: db.transaction((input: NewMessage, authorKey: string, cid: string): AppendResult => {
-      const inserted = insert.get(input.room, input.u, input.m, input.ts, authorKey, cid);
-      if (inserted) {
-        return { message: toChatMessage(inserted.id, input.room, input.u, input.m, input.ts), duplicate: false };
-      }
+      const inserted = insert.get(...insertValues(input, authorKey, cid));
+      if (inserted) return { message: appended(inserted.id, input), duplicate: false };
       const first = byClientId.get(authorKey, cid);
       if (!first) throw new Error('INSERT conflicted on (author_key, cid) but no such row exists');
-      return { message: toChatMessage(first.id, first.room, first.u, first.m, first.ts), duplicate: true };
+      return { message: toMessage(first.room, first), duplicate: true };
     }),
   };
 }
@@ -274,9 +374,33 @@ function toMessages(room: string, rows: Row[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (let i = rows.length - 1; i >= 0; i--) {
     const row = rows[i];
-    if (row) messages.push(toChatMessage(row.id, room, row.u, row.m, row.ts));
+    if (row) messages.push(toMessage(room, row));
   }
   return messages;
+}
+
+/** Emoji counts per message id, from rows ordered by id then first use. */
+function countsById(rows: { message_id: number; emoji: string; n: number }[]): Map<number, ReactionCounts> {
+  const byId = new Map<number, ReactionCounts>();
+  for (const row of rows) {
+    let counts = byId.get(row.message_id);
+    if (!counts) byId.set(row.message_id, (counts = {}));
+    counts[row.emoji] = row.n;
+  }
+  return byId;
+}
+
+/** Adds each message's reaction counts (one query for the whole page). */
+function withReactions(statements: Statements, messages: ChatMessage[]): ChatMessage[] {
+  if (messages.length === 0) return messages;
+  const byId = countsById(statements.reactionCounts.all(JSON.stringify(messages.map((message) => message.id))));
+  for (const message of messages) withExtras(message, { reactions: byId.get(message.id) });
+  return messages;
+}
+
+/** One row in its wire shape. */
+function toMessage(room: string, row: Row): ChatMessage {
+  return withExtras(toChatMessage(row.id, room, row.u, row.m, row.ts), { editedTs: row.edited_ts ?? undefined, replyTo: replyRefOf(row) });
 }
 
 /** The developer-facing error for a file that cannot be opened, with what to do about it. */

@@ -6,9 +6,17 @@
  */
 import createDebug from 'debug';
 import type { ChatLogger } from '../options/logger';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage } from '../options/message-store';
+import type {
+  AppendResult,
+  MessageStore,
+  MessagesAfter,
+  NewMessage,
+  ReactResult,
+  SearchQuery,
+  StoredMessage,
+} from '../options/message-store';
 import { ChatError } from '../protocol/error-codes';
-import { DEFAULT_ROOM, type ChatMessage } from '../protocol/payloads';
+import { DEFAULT_ROOM, type ChatMessage, type SearchHit } from '../protocol/payloads';
 import type { DependencyState, DependencyStatus } from '../chat/dependency-status';
 import { settleWithin, sleep } from '../chat/deadline';
 import { describeCause } from './store-errors';
@@ -113,6 +121,30 @@ export class StoreSupervisor implements MessageStore {
 
   after(room: string, id: number, limit: number): Promise<MessagesAfter> {
     return this.call(() => this.store.after(room, id, limit));
+  }
+
+  get(id: number): Promise<StoredMessage | undefined> {
+    return this.call(() => this.store.get(id));
+  }
+
+  edit(id: number, m: string, editedTs: number): Promise<boolean> {
+    return this.call(() => this.store.edit(id, m, editedTs));
+  }
+
+  react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined> {
+    return this.call(() => this.store.react(id, userKey, emoji, maxDistinct));
+  }
+
+  search(query: SearchQuery): Promise<SearchHit[]> {
+    return this.call(() => this.store.search(query));
+  }
+
+  setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void> {
+    return this.call(() => this.store.setBlocked(blockerKey, blockedKey, blocked));
+  }
+
+  isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
+    return this.call(() => this.store.isBlocked(blockerKey, blockedKey));
   }
 
   delete(id: number): Promise<boolean> {

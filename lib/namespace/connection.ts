@@ -5,9 +5,12 @@ import { MODERATORS_CHANNEL } from '../chat/broadcaster';
 import { isPlainObject } from '../protocol/validate';
 import type { HandlerContext } from './handler-context';
 import { handleBan } from './handle-ban';
+import { handleBlock } from './handle-block';
+import { directKeyOf, personalAudience } from './direct-messages';
 import { handleChat } from './handle-chat';
 import { handleDelete } from './handle-delete';
 import { handleDisconnect } from './handle-disconnect';
+import { handleEdit } from './handle-edit';
 import { handleHistory } from './handle-history';
 import { handleJoin } from './handle-join';
 import { handleKick } from './handle-kick';
@@ -16,6 +19,8 @@ import { handleLogin } from './handle-login';
 import { handleModeration } from './handle-moderation';
 import { handleMute } from './handle-mute';
 import { handleReport } from './handle-report';
+import { handleReact } from './handle-react';
+import { handleSearch } from './handle-search';
 import { handleTyping } from './handle-typing';
 import { handleUnban } from './handle-unban';
 import { handleUnmute } from './handle-unmute';
@@ -38,6 +43,9 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   if (socket.data.user?.admin === true) void socket.join(MODERATORS_CHANNEL);
   // Held from the moment it can receive anything, so `history` is the first line it reads.
   context.broadcaster.hold(socket);
+  // A signed-in user's direct conversations reach all of their sockets through this audience.
+  const directKey = directKeyOf(socket);
+  if (directKey !== undefined && context.options.allowDirectMessages) context.broadcaster.join(socket, personalAudience(directKey));
   schedule(() => welcome(context, socket).catch((error: unknown) => {
     context.logger.error('welcome failed', { error: String(error) });
   }));
@@ -47,6 +55,10 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   socket.on('join', safeHandler(context, socket, 'join', handleJoin, schedule));
   socket.on('leave', safeHandler(context, socket, 'leave', handleLeave, schedule));
   socket.on('typing', safeHandler(context, socket, 'typing', handleTyping, schedule));
+  socket.on('edit', safeHandler(context, socket, 'edit', handleEdit, schedule));
+  socket.on('block', safeHandler(context, socket, 'block', handleBlock, schedule));
+  socket.on('search', safeHandler(context, socket, 'search', handleSearch, schedule));
+  socket.on('react', safeHandler(context, socket, 'react', handleReact, schedule));
   socket.on('delete', safeHandler(context, socket, 'delete', handleDelete, schedule));
   socket.on('mute', safeHandler(context, socket, 'mute', handleMute, schedule));
   socket.on('kick', safeHandler(context, socket, 'kick', handleKick, schedule));

@@ -224,6 +224,13 @@ export interface ChatOptions<Req = HandshakeRequest> {
   onMessage?: OnMessageHook | undefined;
   /** Told of every report a user makes of a line (besides the moderators' panel). @default none */
   onReport?: ReportHook | undefined;
+  /**
+   * For how long after sending, in ms, an author may `edit` or `delete` their own message (0: never;
+   * moderators may delete any message at any time). @default 900000 (15 minutes)
+   */
+  editWindowMs?: number | undefined;
+  /** Whether signed-in users may send each other direct messages (`chat({ m, to })`). @default true */
+  allowDirectMessages?: boolean | undefined;
 }
 
 /** A room of the `rooms` option with a topic. */
@@ -280,4 +287,6 @@ export interface ResolvedOptions {
   trustProxy: TrustProxy;
   onMessage: OnMessageHook | undefined;
   onReport: ReportHook | undefined;
+  editWindowMs: number;
+  allowDirectMessages: boolean;
 }

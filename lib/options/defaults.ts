@@ -22,6 +22,9 @@ export const DEFAULTS = {
   maxConnectionsPerUser: 10,
   maxBufferedBytes: 8 * 1024 * 1024,
   trustProxy: false,
+  /** Authors may edit or delete their messages for 15 minutes. */
+  editWindowMs: 15 * 60_000,
+  allowDirectMessages: true,
   cluster: { keyPrefix: 'chatterbox:', heartbeatMs: 2000, nodeTimeoutMs: 6000 },
 } as const;
 

@@ -1,5 +1,5 @@
 /** The interface every message store implements: the chat's log, and what readers repair gaps from. */
-import type { ChatMessage } from '../protocol/payloads';
+import type { ChatMessage, ReactionCounts, SearchHit } from '../protocol/payloads';
 
 /** A validated message about to be stored. */
 export interface NewMessage {
@@ -18,6 +18,38 @@ export interface NewMessage {
   authorKey?: string;
   /** The client's id for this message, when it sent one. */
   cid?: string;
+  /** The message it answers: its id, author and an excerpt taken now (the original may change or go). */
+  replyTo?: { id: number; u: string; m: string } | undefined;
+}
+
+/** A message with what only the server needs to know about it: its room and its author's key. */
+export interface StoredMessage {
+  /** As `history` delivers it. */
+  message: ChatMessage;
+  /** Its room ({@link DEFAULT_ROOM} for the default one). */
+  room: string;
+  /** The `authorKey` it was stored with, if any. */
+  authorKey: string | undefined;
+}
+
+/** What {@link MessageStore.react} did. */
+export interface ReactResult {
+  /** The message's counts now, emoji in the order they were first used. */
+  counts: ReactionCounts;
+  /** True when the reaction was added, false when it was taken back. */
+  reacted: boolean;
+}
+
+/** What {@link MessageStore.search} looks for. */
+export interface SearchQuery {
+  /** Lower-cased words (letters, digits, marks); a message matches when each starts one of its words. */
+  terms: string[];
+  /** The rooms to search. */
+  rooms: string[];
+  /** Only ids below this one. */
+  before?: number | undefined;
+  /** How many at most. */
+  limit: number;
 }
 
 /** What {@link MessageStore.append} returns. */
@@ -52,6 +84,25 @@ export interface MessageStore {
   before(room: string, id: number, limit: number): Promise<ChatMessage[]>;
   /** The messages of a room with an id above `id` (the newest `limit` if there are more). */
   after(room: string, id: number, limit: number): Promise<MessagesAfter>;
+  /** One message by id, with its room and author key; undefined when there is none. */
+  get(id: number): Promise<StoredMessage | undefined>;
+  /** Replaces a message's text and records when; resolves false when there is no such message. */
+  edit(id: number, m: string, editedTs: number): Promise<boolean>;
+  /**
+   * Toggles `userKey`'s reaction `emoji` on message `id`; undefined when there is no such
+   * message. Adding a distinct emoji beyond `maxDistinct` rejects with ChatError
+   * `TOO_MANY_REACTIONS`. Reads (`latest`, `before`, `after`, `get`) carry `reactions`.
+   */
+  react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined>;
+  /**
+   * Messages of `rooms` matching every term, newest first, through the backend's full-text index
+   * (SQLite FTS5, PostgreSQL tsvector + GIN); a memory store may scan.
+   */
+  search(query: SearchQuery): Promise<SearchHit[]>;
+  /** Records (`blocked` true) or lifts that user `blockerKey` refuses direct messages from `blockedKey` (nickname keys). */
+  setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void>;
+  /** True when `blockerKey` blocked `blockedKey`. */
+  isBlocked(blockerKey: string, blockedKey: string): Promise<boolean>;
   /** Forgets a message (moderation); resolves true when it was there. */
   delete(id: number): Promise<boolean>;
   /** Releases what the store opened (never a pool or database the host passed in). */

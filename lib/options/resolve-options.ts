@@ -66,6 +66,8 @@ export const OPTION_NAMES: readonly (keyof ChatOptions)[] = [
   'trustProxy',
   'onMessage',
   'onReport',
+  'editWindowMs',
+  'allowDirectMessages',
 ];
 
 const CLUSTER_KEYS = ['redis', 'keyPrefix', 'heartbeatMs', 'nodeTimeoutMs'] as const;
@@ -128,6 +130,8 @@ export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): Reso
     trustProxy: checkTrustProxy(orDefault<unknown>(o.trustProxy, DEFAULTS.trustProxy)),
     onMessage: checkOptionalFunction<OnMessageHook>('onMessage', o.onMessage),
     onReport: checkOptionalFunction<ReportHook>('onReport', o.onReport),
+    allowDirectMessages: checkBoolean('allowDirectMessages', orDefault(o.allowDirectMessages, DEFAULTS.allowDirectMessages)),
+    editWindowMs: checkInteger('editWindowMs', orDefault(o.editWindowMs, DEFAULTS.editWindowMs), 0, 7 * MAX_MS),
   };
 }
 

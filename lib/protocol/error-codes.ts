@@ -25,6 +25,11 @@ export const ERROR_CODES = [
   'MUTED',
   'MESSAGE_REJECTED',
   'TOO_MANY_CONNECTIONS',
+  'MESSAGE_NOT_FOUND',
+  'NOT_AUTHOR',
+  'EDIT_WINDOW_CLOSED',
+  'TOO_MANY_REACTIONS',
+  'BLOCKED',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -52,6 +57,11 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   MUTED: 'You are muted for now',
   MESSAGE_REJECTED: 'That message was not accepted',
   TOO_MANY_CONNECTIONS: 'You have too many chat windows open; close one and try again',
+  MESSAGE_NOT_FOUND: 'There is no such message',
+  NOT_AUTHOR: 'Only its author can do that',
+  EDIT_WINDOW_CLOSED: 'That message is too old to change',
+  TOO_MANY_REACTIONS: 'That message has as many different reactions as it can take',
+  BLOCKED: 'That user does not accept your direct messages',
 };
 
 /**

@@ -1,10 +1,20 @@
 /** The typed Socket.IO events of the chat namespace, one interface per direction. */
 import type {
+  BlockAck,
+  BlockRequest,
   ChatAck,
   ChatLine,
   ChatMessage,
   ChatRequest,
   DeleteRequest,
+  EditAck,
+  EditNotice,
+  EditRequest,
+  ReactAck,
+  ReactionsNotice,
+  ReactRequest,
+  SearchAck,
+  SearchRequest,
   HistoryAck,
   HistoryMeta,
   HistoryRequest,
@@ -38,7 +48,15 @@ export interface ClientToServerEvents {
   leave: (room: string, ack?: (result: LeaveAck) => void) => void;
   /** "I am typing" in a room (default: the default room); relayed at most once a second. */
   typing: (request?: TypingRequest) => void;
-  /** Moderators only: remove a message for everyone and from history. */
+  /** Its author (within `editWindowMs`): change a message's text for everyone and in history. */
+  edit: (request: EditRequest, ack?: (result: EditAck) => void) => void;
+  /** Signed-in users: refuse (or allow again) direct messages from a nickname. */
+  block: (request: BlockRequest, ack?: (result: BlockAck) => void) => void;
+  /** Find messages by their words, in the rooms this socket reads. */
+  search: (request: SearchRequest, ack: (result: SearchAck) => void) => void;
+  /** Toggle this user's reaction (one emoji) on a message of a room it reads. */
+  react: (request: ReactRequest, ack?: (result: ReactAck) => void) => void;
+  /** Remove a message for everyone and from history: its author within `editWindowMs`, a moderator any. */
   delete: (request: DeleteRequest, ack?: (result: ModerationAck) => void) => void;
   /** Moderators only: keep a nickname from sending messages for a while. */
   mute: (request: SanctionRequest, ack?: (result: ModerationAck) => void) => void;
@@ -74,17 +92,21 @@ export interface ServerToClientEvents {
   batch: (events: BatchedEvent[]) => void;
   /** Sent on connect after `history`: the outcome of the handshake's nickname. */
   session: (info: SessionInfo) => void;
-  /** A moderator or the host removed a message: drop it from the page. */
+  /** A message was removed (by its author, a moderator or the host): drop it from the page. */
   delete: (request: DeleteRequest) => void;
   /** To moderators only: a moderation action or a report, as it happens. */
   moderation: (update: ModerationUpdate) => void;
+  /** A message's author edited it: show the new text and that it was edited. */
+  edit: (notice: EditNotice) => void;
+  /** A message's reactions changed: its counts now. */
+  reactions: (notice: ReactionsNotice) => void;
 }
 
 /**
  * The room-wide events a `batch` frame may carry: what the Broadcaster sends to a whole room.
  * (`users`, `history`, `session` and `batch` itself are only ever sent to one socket.)
  */
-export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing';
+export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing' | 'edit' | 'reactions';
 
 /** One event inside a `batch`: its name, then its arguments, exactly as it would arrive alone. */
 export type BatchedEvent = {

@@ -19,7 +19,19 @@ export interface ChatMessage {
   ts: number;
   /** Present only for rooms other than the default one. */
   room?: string;
+  /** When its author last edited it (ms since the epoch); absent if never edited. */
+  editedTs?: number;
+  /** The message it answers, as it read when the reply was sent; `{ id, deleted: true }` once that one is gone. */
+  replyTo?: ReplyRef;
+  /** How many people reacted with each emoji; absent when nobody has. */
+  reactions?: ReactionCounts;
 }
+
+/** What a reply says about the message it answers: its author and a short excerpt, or that it was deleted. */
+export type ReplyRef = { id: number; u: string; m: string } | { id: number; deleted: true };
+
+/** How many users reacted with each emoji, e.g. `{ '👍': 3 }`. */
+export type ReactionCounts = Record<string, number>;
 
 /** A line from the server itself, sent to one client (the original's `You must first login`). */
 export interface SystemLine {
@@ -64,6 +76,10 @@ export interface ChatRequest {
   cid?: string;
   /** The room, once joined; omitted or `''`: the default room. */
   room?: string;
+  /** The id of the message this one answers (in the same room). */
+  replyTo?: number;
+  /** A direct message to this signed-in user's nickname (instead of `room`). */
+  to?: string;
 }
 
 /** A request for older messages. */
@@ -109,6 +125,74 @@ export interface SanctionRequest {
   /** For how long, in seconds; defaults to 300 for a mute and 60 for a kick. */
   seconds?: number;
 }
+
+/** An author's request to change their message (`edit`), and, as `EditNotice`, what the room is told. */
+export interface EditRequest {
+  /** The message's id. */
+  id: number;
+  /** The new text, checked like a `chat` message. */
+  m: string;
+}
+
+/** The `edit` event: message `id` now reads `m`, edited at `editedTs`. */
+export interface EditNotice {
+  id: number;
+  m: string;
+  editedTs: number;
+}
+
+/** Answer to `edit`: the text as stored (the host's `onMessage` may rewrite it). */
+export type EditAck = Ack<EditNotice>;
+
+/** `react`: toggle this user's reaction `emoji` (a single emoji) on message `id`. */
+export interface ReactRequest {
+  id: number;
+  emoji: string;
+}
+
+/** The `reactions` event: message `id`'s reaction counts now (`{}` once the last one is taken back). */
+export interface ReactionsNotice {
+  id: number;
+  counts: ReactionCounts;
+}
+
+/** Answer to `react`: the counts now, and whether this user's reaction is now on (`true`) or off. */
+export type ReactAck = Ack<{ id: number; counts: ReactionCounts; reacted: boolean }>;
+
+/** `search`: full-text search of the history this socket may read. */
+export interface SearchRequest {
+  /** Words to find (1 to 200 characters); each matches a word starting with it, case-insensitively. */
+  q: string;
+  /** Only this room (joined, or `''` for the default); omitted: the default room and every joined room. */
+  room?: string;
+  /** Only messages older than this id: the next page, after the oldest result so far. */
+  before?: number;
+  /** How many at most, 1 to 50; defaults to 20. */
+  limit?: number;
+}
+
+/** One search result: enough to show it and to page `history` around it. */
+export interface SearchHit {
+  id: number;
+  /** Always present; `''` for the default room. */
+  room: string;
+  u: string;
+  m: string;
+  ts: number;
+}
+
+/** Answer to `search`: matching messages, newest first. */
+export type SearchAck = Ack<{ results: SearchHit[] }>;
+
+/** `block`: stop (or, with `blocked: false`, allow again) direct messages from a nickname. */
+export interface BlockRequest {
+  nick: string;
+  /** Defaults to true. */
+  blocked?: boolean;
+}
+
+/** Answer to `block`. */
+export type BlockAck = Ack<{ nick: string; blocked: boolean }>;
 
 /** Answer to a moderation request. */
 export type ModerationAck = Ack<object>;
@@ -237,4 +321,28 @@ export interface TypingRequest {
  */
 export function toChatMessage(id: number, room: string, u: string, m: string, ts: number): ChatMessage {
   return room === DEFAULT_ROOM ? { u, m, id, ts } : { u, m, id, ts, room };
+}
+
+/** The parts of a stored message that only some messages have, in the order they follow `room`. */
+export interface MessageExtras {
+  editedTs?: number | undefined;
+  replyTo?: ReplyRef | undefined;
+  reactions?: ReactionCounts | undefined;
+}
+
+/** Adds what a message has of {@link MessageExtras} to its wire shape (absent fields stay absent). */
+export function withExtras(message: ChatMessage, extras: MessageExtras): ChatMessage {
+  if (extras.editedTs !== undefined) message.editedTs = extras.editedTs;
+  if (extras.replyTo !== undefined) message.replyTo = extras.replyTo;
+  if (extras.reactions !== undefined && Object.keys(extras.reactions).length > 0) message.reactions = extras.reactions;
+  return message;
+}
+
+/** The longest reply excerpt, in code points: enough to recognise a line, short enough to repeat. */
+export const REPLY_EXCERPT_LENGTH = 120;
+
+/** The start of `text`, at most {@link REPLY_EXCERPT_LENGTH} code points, with `…` when cut. */
+export function replyExcerpt(text: string): string {
+  const points = Array.from(text);
+  return points.length <= REPLY_EXCERPT_LENGTH ? text : `${points.slice(0, REPLY_EXCERPT_LENGTH - 1).join('')}…`;
 }

@@ -14,6 +14,8 @@ export interface ValidRoom {
 export function validateRoomName(value: unknown, maxLength: number): ValidRoom {
   try {
     const room = checkNickText(value, maxLength);
+    // `@` starts the names of direct conversations (protocol/direct-room.ts), which no one may pick.
+    if (room.startsWith('@')) throw new ChatError('INVALID_ROOM', 'A room name cannot start with @');
     return { room, key: foldNick(room) };
   } catch (error) {
     if (!(error instanceof ChatError)) throw error;

@@ -3,7 +3,8 @@
  * it returns a clean value or throws a {@link ChatError}, never a TypeError.
  */
 import { ChatError } from './error-codes';
-import { REPORT_REASONS, type ChatRequest, type HistoryRequest, type ReportReason } from './payloads';
+import { validateEmoji } from './emoji';
+import { REPORT_REASONS, type ChatRequest, type EditRequest, type HistoryRequest, type ReactRequest, type ReportReason } from './payloads';
 
 // Messages may span lines (LF or CRLF) and hold tabs; other C0/C1 controls and a lone CR only
 // garble logs and terminals, and U+0000 is refused by PostgreSQL, so both stores must see it
@@ -72,12 +73,51 @@ export function parseChatRequest(value: unknown, maxLength: number): ChatRequest
     }
     request.cid = value.cid;
   }
+  if (value.to !== undefined) {
+    if (typeof value.to !== 'string' || value.to.length === 0 || value.to.length > 1024) {
+      throw new ChatError('INVALID_MESSAGE', 'to must be the nickname of a signed-in user');
+    }
+    if (value.room !== undefined && value.room !== '') throw new ChatError('INVALID_MESSAGE', 'Give either room or to, not both');
+    request.to = value.to;
+  }
+  if (value.replyTo !== undefined) {
+    if (!isMessageId(value.replyTo)) throw new ChatError('INVALID_MESSAGE', 'replyTo must be the id of a message');
+    request.replyTo = value.replyTo;
+  }
   return request;
 }
 
 /** True for an integer id a store could have handed out. */
 export function isMessageId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Reads `edit`'s `{ id, m }`: the text is checked as a `chat` message is. */
+export function parseEditRequest(value: unknown, maxLength: number): EditRequest {
+  if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id, m }');
+  return { id: value.id, m: validateMessageText(value.m, maxLength) };
+}
+
+/** Reads `react`'s `{ id, emoji }`. */
+export function parseReactRequest(value: unknown): ReactRequest {
+  if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id, emoji }');
+  return { id: value.id, emoji: validateEmoji(value.emoji) };
+}
+
+/** Reads `block`'s `{ nick, blocked? }`. */
+export function parseBlockRequest(value: unknown): { nick: string; blocked: boolean } {
+  if (!isPlainObject(value) || typeof value.nick !== 'string' || value.nick.length === 0 || value.nick.length > 1024) {
+    throw new ChatError('INVALID_REQUEST', 'Expected { nick, blocked? }');
+  }
+  const blocked = value.blocked ?? true;
+  if (typeof blocked !== 'boolean') throw new ChatError('INVALID_REQUEST', 'blocked must be true or false');
+  return { nick: value.nick, blocked };
+}
+
+/** Reads `{ id }` (`delete`). */
+export function parseIdRequest(value: unknown): { id: number } {
+  if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id }');
+  return { id: value.id };
 }
 
 /** Reads a `history` request; `maxLimit` bounds how many messages one page may ask for. */

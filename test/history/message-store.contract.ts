@@ -152,6 +152,180 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
       });
     });
 
+    describe('get', () => {
+      it('returns the message with its room and author key, or undefined', async () => {
+        const { message } = await store.append(draft('hi', { room: 'lobby', authorKey: 'alice-key' }));
+        expect(await store.get(message.id)).toStrictEqual({ message, room: 'lobby', authorKey: 'alice-key' });
+        const plain = (await store.append(draft('no key'))).message;
+        expect(await store.get(plain.id)).toStrictEqual({ message: plain, room: '', authorKey: undefined });
+        expect(await store.get(999_999)).toBeUndefined();
+        await store.delete(message.id);
+        expect(await store.get(message.id)).toBeUndefined();
+      });
+    });
+
+    describe('edit', () => {
+      it('replaces the text everywhere it is read, with editedTs after ts and room', async () => {
+        const [first, second] = await fill(store, 2);
+        expect(await store.edit(first!.id, 'fixed 🎉', TS + 60_000)).toBe(true);
+        const edited = { ...first!, m: 'fixed 🎉', editedTs: TS + 60_000 };
+        expect(await store.latest('', 10)).toStrictEqual([edited, second]);
+        expect(await store.before('', second!.id, 10)).toStrictEqual([edited]);
+        expect((await store.after('', 0, 10)).messages).toStrictEqual([edited, second]);
+        expect((await store.get(first!.id))?.message).toStrictEqual(edited);
+        expect(Object.keys(edited)).toEqual(['u', 'm', 'id', 'ts', 'editedTs']);
+      });
+
+      it('keeps editedTs after room in other rooms, and edits again', async () => {
+        const { message } = await store.append(draft('typo', { room: 'lobby' }));
+        await store.edit(message.id, 'once', TS + 1);
+        await store.edit(message.id, 'twice', TS + 2);
+        const [read] = await store.latest('lobby', 1);
+        expect(read).toStrictEqual({ ...message, m: 'twice', editedTs: TS + 2 });
+        expect(Object.keys(read!)).toEqual(['u', 'm', 'id', 'ts', 'room', 'editedTs']);
+      });
+
+      it('resolves false for a message that is not there', async () => {
+        const { message } = await store.append(draft('gone'));
+        await store.delete(message.id);
+        expect(await store.edit(message.id, 'too late', TS)).toBe(false);
+        expect(await store.edit(999_999, 'never', TS)).toBe(false);
+      });
+    });
+
+    describe('replies', () => {
+      it('returns and reads back replyTo after the other fields, and says deleted once the original is gone', async () => {
+        const original = (await store.append(draft('the question', { room: 'lobby' }))).message;
+        const replyTo = { id: original.id, u: 'alice', m: 'the question' };
+        const { message } = await store.append(draft('the answer', { room: 'lobby', u: 'bob', replyTo }));
+        expect(message).toStrictEqual({ u: 'bob', m: 'the answer', id: message.id, ts: TS, room: 'lobby', replyTo });
+        expect(await store.latest('lobby', 10)).toStrictEqual([original, message]);
+        await store.edit(message.id, 'a better answer', TS + 5);
+        const [read] = await store.after('lobby', original.id, 10).then((page) => page.messages);
+        expect(Object.keys(read!)).toEqual(['u', 'm', 'id', 'ts', 'room', 'editedTs', 'replyTo']);
+        // Editing the original does not change the quote taken at send time.
+        await store.edit(original.id, 'edited question', TS + 6);
+        expect((await store.get(message.id))?.message.replyTo).toStrictEqual(replyTo);
+        await store.delete(original.id);
+        const gone = { id: original.id, deleted: true };
+        expect((await store.latest('lobby', 10))[0]?.replyTo).toStrictEqual(gone);
+        expect((await store.before('lobby', message.id + 1, 10))[0]?.replyTo).toStrictEqual(gone);
+        expect((await store.after('lobby', 0, 10)).messages[0]?.replyTo).toStrictEqual(gone);
+        expect((await store.get(message.id))?.message.replyTo).toStrictEqual(gone);
+      });
+
+      it('keeps replyTo on a retried cid', async () => {
+        const original = (await store.append(draft('q'))).message;
+        const replyTo = { id: original.id, u: 'alice', m: 'q' };
+        const first = await store.append(draft('a', { authorKey: 'bob', cid: 'r1', replyTo }));
+        expect(await store.append(draft('a', { authorKey: 'bob', cid: 'r1', replyTo }))).toStrictEqual({ message: first.message, duplicate: true });
+      });
+    });
+
+    describe('react', () => {
+      it('toggles one user’s reaction and returns the counts, emoji in order of first use', async () => {
+        const { message } = await store.append(draft('nice'));
+        expect(await store.react(message.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1 }, reacted: true });
+        expect(await store.react(message.id, 'carol', '👍', 20)).toStrictEqual({ counts: { '👍': 2 }, reacted: true });
+        const added = await store.react(message.id, 'carol', '🎉', 20);
+        expect(added).toStrictEqual({ counts: { '👍': 2, '🎉': 1 }, reacted: true });
+        expect(Object.keys(added!.counts)).toEqual(['👍', '🎉']);
+        expect(await store.react(message.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1, '🎉': 1 }, reacted: false });
+        expect(await store.react(message.id, 'carol', '👍', 20)).toStrictEqual({ counts: { '🎉': 1 }, reacted: false });
+      });
+
+      it('is carried by every read, after the other fields, and absent without reactions', async () => {
+        const [first, second] = await fill(store, 2, 'lobby');
+        await store.react(second!.id, 'bob', '❤️', 20);
+        await store.edit(second!.id, 'edited', TS + 9);
+        const reacted = { ...second!, m: 'edited', editedTs: TS + 9, reactions: { '❤️': 1 } };
+        expect(await store.latest('lobby', 10)).toStrictEqual([first, reacted]);
+        expect(await store.before('lobby', second!.id + 1, 10)).toStrictEqual([first, reacted]);
+        expect((await store.after('lobby', 0, 10)).messages).toStrictEqual([first, reacted]);
+        expect((await store.get(second!.id))?.message).toStrictEqual(reacted);
+        expect(Object.keys((await store.latest('lobby', 1))[0]!)).toEqual(['u', 'm', 'id', 'ts', 'room', 'editedTs', 'reactions']);
+        await store.react(second!.id, 'bob', '❤️', 20);
+        // The last reaction taken back: no `reactions` field at all, not an empty one.
+        expect(await store.latest('lobby', 1)).toStrictEqual([{ ...second!, m: 'edited', editedTs: TS + 9 }]);
+      });
+
+      it('refuses a distinct emoji past maxDistinct, but still takes more of the same and take-backs', async () => {
+        const { message } = await store.append(draft('popular'));
+        await store.react(message.id, 'bob', '😀', 2);
+        await store.react(message.id, 'bob', '😎', 2);
+        await expect(store.react(message.id, 'bob', '🙃', 2)).rejects.toMatchObject({ code: 'TOO_MANY_REACTIONS' });
+        expect(await store.react(message.id, 'carol', '😀', 2)).toStrictEqual({ counts: { '😀': 2, '😎': 1 }, reacted: true });
+        expect(await store.react(message.id, 'bob', '😎', 2)).toStrictEqual({ counts: { '😀': 2 }, reacted: false });
+        expect(await store.react(message.id, 'bob', '🙃', 2)).toStrictEqual({ counts: { '😀': 2, '🙃': 1 }, reacted: true });
+      });
+
+      it('resolves undefined for a missing message, and forgets reactions with their message', async () => {
+        expect(await store.react(999_999, 'bob', '👍', 20)).toBeUndefined();
+        const { message } = await store.append(draft('short-lived'));
+        await store.react(message.id, 'bob', '👍', 20);
+        expect(await store.delete(message.id)).toBe(true);
+        expect(await store.react(message.id, 'bob', '👍', 20)).toBeUndefined();
+      });
+    });
+
+    describe('search', () => {
+      const search = (terms: string[], rooms: string[] = [''], extra: { before?: number; limit?: number } = {}) =>
+        store.search({ terms, rooms, limit: extra.limit ?? 50, before: extra.before });
+
+      it('finds messages holding every term as the start of a word, newest first, case-insensitively', async () => {
+        const first = (await store.append(draft('Lunch at noon?'))).message;
+        await store.append(draft('nothing here'));
+        const third = (await store.append(draft('LUNCHTIME is over, noon passed', { u: 'bob' }))).message;
+        expect(await search(['lunch'])).toStrictEqual([
+          { id: third.id, room: '', u: 'bob', m: third.m, ts: TS },
+          { id: first.id, room: '', u: 'alice', m: first.m, ts: TS },
+        ]);
+        expect((await search(['lunch', 'noon'])).map((hit) => hit.id)).toEqual([third.id, first.id]);
+        expect((await search(['lunch', 'over'])).map((hit) => hit.id)).toEqual([third.id]);
+        expect(await search(['unch'])).toStrictEqual([]);
+        expect(await search(['absent'])).toStrictEqual([]);
+      });
+
+      it('searches only the given rooms, pages with before and limit, and carries room always', async () => {
+        const inLobby = (await store.append(draft('hello lobby', { room: 'lobby' }))).message;
+        await store.append(draft('hello secret', { room: 'secret' }));
+        const ids: number[] = [];
+        for (let i = 0; i < 5; i++) ids.push((await store.append(draft(`hello ${i}`))).message.id);
+        expect((await search(['hello'], ['', 'lobby'], { limit: 3 })).map((hit) => hit.id)).toEqual([ids[4], ids[3], ids[2]]);
+        expect((await search(['hello'], ['', 'lobby'], { before: ids[2] })).map((hit) => hit.id)).toEqual([ids[1], ids[0], inLobby.id]);
+        expect(await search(['hello'], ['lobby'])).toStrictEqual([{ id: inLobby.id, room: 'lobby', u: 'alice', m: 'hello lobby', ts: TS }]);
+        expect(await search(['hello'], [])).toStrictEqual([]);
+      });
+
+      it('follows edits and deletes', async () => {
+        const { message } = await store.append(draft('first draft'));
+        await store.edit(message.id, 'final version', TS + 1);
+        expect(await search(['draft'])).toStrictEqual([]);
+        expect((await search(['final'])).map((hit) => hit.m)).toEqual(['final version']);
+        await store.delete(message.id);
+        expect(await search(['final'])).toStrictEqual([]);
+      });
+
+      it('treats query syntax as plain words', async () => {
+        await store.append(draft('AND OR NOT NEAR quote " star * colon : paren ( end'));
+        for (const term of ['and', 'or', 'not', 'near', 'quote', 'star', 'colon', 'paren']) {
+          expect(await search([term])).toHaveLength(1);
+        }
+      });
+    });
+
+    describe('blocks', () => {
+      it('records and lifts a block, one direction only', async () => {
+        expect(await store.isBlocked('alice', 'bob')).toBe(false);
+        await store.setBlocked('alice', 'bob', true);
+        await store.setBlocked('alice', 'bob', true);
+        expect(await store.isBlocked('alice', 'bob')).toBe(true);
+        expect(await store.isBlocked('bob', 'alice')).toBe(false);
+        await store.setBlocked('alice', 'bob', false);
+        expect(await store.isBlocked('alice', 'bob')).toBe(false);
+      });
+    });
+
     describe('latest', () => {
       it('returns the newest messages of the room, oldest first', async () => {
         const stored = await fill(store, 5);

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import type { AppendResult, NewMessage } from '../../lib/options/message-store';
 import { PostgresStore, type PostgresStoreOptions } from '../../lib/history/postgres-store';
-import { POSTGRES_MIGRATIONS } from '../../lib/history/sql/postgres-migrations';
+import { migratePostgres, POSTGRES_MIGRATIONS } from '../../lib/history/sql/postgres-migrations';
+import { postgresNames } from '../../lib/history/sql/postgres-names';
 import type { ChatLogger } from '../../lib/options/logger';
 import { ChatError } from '../../lib/protocol/error-codes';
 import { describeWithService, POSTGRES_URL } from '../helpers/services';
@@ -77,7 +78,9 @@ describeWithService('postgres', 'PostgresStore', () => {
         .map((part) => `"${part}"`)
         .join('.');
       const migrations = `${quoted.slice(0, -1)}_migrations"`;
-      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}`);
+      const reactions = `${quoted.slice(0, -1)}_reactions"`;
+      const blocks = `${quoted.slice(0, -1)}_blocks"`;
+      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}, ${reactions}, ${blocks}`);
     }
   }
 
@@ -120,6 +123,52 @@ describeWithService('postgres', 'PostgresStore', () => {
     },
     { persistent: true },
   );
+
+  describe('upgrading a table created by version 1 (the first release)', () => {
+    it('keeps its rows and gives them edits, replies, reactions and search', async () => {
+      const table = freshTable();
+      tables.push(table);
+      await migratePostgres(admin, postgresNames(table), POSTGRES_MIGRATIONS.slice(0, 1));
+      await admin.query(`INSERT INTO "${table}" (room, u, m, ts, author_key, cid) VALUES ('', 'alice', 'hello from version one', 1700000000000, 'alice', 'c1')`);
+      const store = await openStore({ table });
+      const [old] = await store.latest('', 10);
+      expect(old).toStrictEqual({ u: 'alice', m: 'hello from version one', id: old!.id, ts: 1_700_000_000_000 });
+      expect((await store.search({ terms: ['version'], rooms: [''], limit: 10 })).map((hit) => hit.id)).toEqual([old!.id]);
+      expect(await store.react(old!.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1 }, reacted: true });
+      expect(await store.edit(old!.id, 'edited', 1_700_000_001_000)).toBe(true);
+      expect(await store.get(old!.id)).toStrictEqual({
+        message: { u: 'alice', m: 'edited', id: old!.id, ts: 1_700_000_000_000, editedTs: 1_700_000_001_000, reactions: { '👍': 1 } },
+        room: '',
+        authorKey: 'alice',
+      });
+      const applied = await admin.query<{ version: number }>(`SELECT version FROM "${table}_migrations" ORDER BY version`);
+      expect(applied.rows.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.version));
+    });
+
+    it('searches through the GIN index, not by scanning the table', async () => {
+      const store = await openStore();
+      // A room of 5,000 messages of which one matches: reading the room's rows would be the scan.
+      await admin.query(
+        `INSERT INTO "${store.table}" (room, u, m, ts) SELECT '', 'bot', 'filler line ' || n, n FROM generate_series(1, 5000) AS n`,
+      );
+      await store.append(draft('find me'));
+      await admin.query(`ANALYZE "${store.table}"`);
+      const client = await admin.connect();
+      try {
+        await client.query('BEGIN');
+        const plan = await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN SELECT id FROM "${store.table}" WHERE to_tsvector('simple', m) @@ to_tsquery('simple', $1) AND room = ANY($2::text[]) AND id < $3 ORDER BY id DESC LIMIT 5`,
+          ["'find':*", [''], Number.MAX_SAFE_INTEGER],
+        );
+        const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+        expect(text).toContain(`${store.table}_search`);
+        expect(text).not.toMatch(/Seq Scan/);
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+    });
+  });
 
   describe('options', () => {
     it('needs exactly one of connectionString and pool', () => {
@@ -167,6 +216,10 @@ describeWithService('postgres', 'PostgresStore', () => {
         ['ts', 'bigint', 'NO'],
         ['author_key', 'text', 'YES'],
         ['cid', 'text', 'YES'],
+        ['edited_ts', 'bigint', 'YES'],
+        ['reply_id', 'bigint', 'YES'],
+        ['reply_u', 'text', 'YES'],
+        ['reply_m', 'text', 'YES'],
       ]);
       const indexes = await admin.query<{ indexname: string }>(
         'SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname',
@@ -176,6 +229,7 @@ describeWithService('postgres', 'PostgresStore', () => {
         `${store.table}_author_cid`,
         `${store.table}_pkey`,
         `${store.table}_room_id`,
+        `${store.table}_search`,
         `${store.table}_ts`,
       ]);
       const applied = await admin.query<{ version: number }>(`SELECT version FROM "${store.table}_migrations" ORDER BY version`);

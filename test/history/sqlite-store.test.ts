@@ -141,6 +141,10 @@ describe('SqliteStore', () => {
           ['ts', 'INTEGER', 1],
           ['author_key', 'TEXT', 0],
           ['cid', 'TEXT', 0],
+          ['edited_ts', 'INTEGER', 0],
+          ['reply_id', 'INTEGER', 0],
+          ['reply_u', 'TEXT', 0],
+          ['reply_m', 'TEXT', 0],
         ]);
         const indexes = raw
           .prepare<[], { name: string; unique: number; partial: number }>("PRAGMA index_list('messages')")
@@ -250,9 +254,34 @@ describe('SqliteStore', () => {
         duplicate: true,
       });
       expect((await store.append(draft('new'))).message.id).toBeGreaterThan(57);
+      // The old rows take part in what later versions added: search, reactions, edits.
+      expect((await store.search({ terms: ['version'], rooms: [''], limit: 10 })).map((hit) => hit.id)).toEqual([40]);
+      expect(await store.react(41, 'alice', '🎉', 20)).toStrictEqual({ counts: { '🎉': 1 }, reacted: true });
+      expect(await store.edit(44, 'line one, fixed', 1_700_000_009_000)).toBe(true);
+      expect((await store.search({ terms: ['fixed'], rooms: [''], limit: 10 })).map((hit) => hit.id)).toEqual([44]);
       const check = new Database(file, { readonly: true });
       expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
       check.close();
+    });
+
+    it('searches through the FTS5 index, never scanning the messages table', async () => {
+      const file = freshFile('plan');
+      await openStore({ file });
+      const raw = new Database(file, { readonly: true });
+      try {
+        const plan = raw
+          .prepare<[string, number, string, number], { detail: string }>(
+            `EXPLAIN QUERY PLAN SELECT messages.id FROM messages_fts JOIN messages ON messages.id = messages_fts.rowid
+              WHERE messages_fts MATCH ? AND messages_fts.rowid < ? AND messages.room IN (SELECT value FROM json_each(?))
+              ORDER BY messages_fts.rowid DESC LIMIT ?`,
+          )
+          .all('"x"*', 10, '[""]', 5)
+          .map((row) => row.detail);
+        expect(plan.some((detail) => detail.includes('VIRTUAL TABLE INDEX'))).toBe(true);
+        expect(plan.some((detail) => /SCAN messages\b(?!_fts)/.test(detail))).toBe(false);
+      } finally {
+        raw.close();
+      }
     });
 
     it('applies only pending migrations, in order, and records the version', () => {

@@ -75,7 +75,12 @@ export function batches(): BatchedEvent[][] {
     ['chat', message],
     ['enter', 'alice', { room: 'games' }],
     ['delete', { id: 3 }],
+    ['edit', { id: 3, m: 'fixed', editedTs: 1 }],
+    ['reactions', { id: 3, counts: { '👍': 2 } }],
   ];
+  // @ts-expect-error -- `edit` carries the new text and when it was edited
+  const editWithoutTs: BatchedEvent = ['edit', { id: 3, m: 'fixed' }];
+  void editWithoutTs;
   // @ts-expect-error -- `users` is sent to one socket, never batched
   const usersInBatch: BatchedEvent = ['users', ['alice']];
   // @ts-expect-error -- `chat` carries a line, not a string

@@ -40,6 +40,54 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE INDEX ${names.index('ts')} ON ${names.table} (ts)`,
     ],
   },
+  {
+    version: 2,
+    description: 'edited messages',
+    // NULL: never edited. A nullable column without a default is added without rewriting the table.
+    statements: (names) => [`ALTER TABLE ${names.table} ADD COLUMN edited_ts BIGINT`],
+  },
+  {
+    version: 3,
+    description: 'replies',
+    // The author and excerpt are copied at send time (see the SQLite migration 3).
+    statements: (names) => [`ALTER TABLE ${names.table} ADD COLUMN reply_id BIGINT, ADD COLUMN reply_u TEXT, ADD COLUMN reply_m TEXT`],
+  },
+  {
+    version: 4,
+    description: 'reactions',
+    // No foreign key: hosts and tests drop the messages table on its own, which a dependent table
+    // would refuse. The store deletes a message's reactions in the statement that deletes it.
+    statements: (names) => [
+      `CREATE TABLE ${names.reactions} (
+        message_id BIGINT NOT NULL,
+        -- Orders a message's emoji by first use (ts can tie within a millisecond).
+        seq BIGSERIAL,
+        emoji TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_key)
+      )`,
+    ],
+  },
+  {
+    version: 5,
+    description: 'full-text search',
+    // An expression index rather than a stored column: the table is not rewritten, and the
+    // search query repeats the same expression so the planner uses the index. 'simple' lower-cases
+    // without stemming, as the page's words are in any language.
+    statements: (names) => [`CREATE INDEX ${names.index('search')} ON ${names.table} USING GIN (to_tsvector('simple', m))`],
+  },
+  {
+    version: 6,
+    description: 'blocked direct messages',
+    statements: (names) => [
+      `CREATE TABLE ${names.blocks} (
+        blocker_key TEXT NOT NULL,
+        blocked_key TEXT NOT NULL,
+        PRIMARY KEY (blocker_key, blocked_key)
+      )`,
+    ],
+  },
 ];
 
 /** What {@link migratePostgres} did. */

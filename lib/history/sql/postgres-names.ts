@@ -10,6 +10,10 @@ export interface PostgresNames {
   table: string;
   /** The table recording which migrations ran: `<table>_migrations`, in the same schema. */
   migrations: string;
+  /** The reactions table: `<table>_reactions`, in the same schema. */
+  reactions: string;
+  /** Who blocked whose direct messages: `<table>_blocks`, in the same schema. */
+  blocks: string;
   /** An index name (`<table>_<suffix>`), quoted and unqualified, as `CREATE INDEX` wants it. */
   index(suffix: string): string;
   /** The `pg_advisory_xact_lock(int, int)` key that serialises migrations of this table. */
@@ -53,6 +57,8 @@ export function postgresNames(table: unknown): PostgresNames {
     display: table,
     table: `${prefix}"${name}"`,
     migrations: `${prefix}"${name}_migrations"`,
+    reactions: `${prefix}"${name}_reactions"`,
+    blocks: `${prefix}"${name}_blocks"`,
     index: (suffix) => `"${name}_${suffix}"`,
     // The table may not exist yet, so the key comes from its name rather than its OID.
     migrationLock: [MIGRATION_LOCK_CLASS, hash32(table)],

@@ -44,6 +44,76 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       CREATE INDEX messages_ts ON messages (ts);
     `,
   },
+  {
+    version: 2,
+    description: 'edited messages',
+    // NULL: never edited. Adding a nullable column rewrites no row, so a big file upgrades at once.
+    sql: 'ALTER TABLE messages ADD COLUMN edited_ts INTEGER;',
+  },
+  {
+    version: 3,
+    description: 'replies',
+    // The author and excerpt are copied at send time, so a reply reads the same after the original
+    // is edited, and still says whom it answered once the original is deleted.
+    sql: `
+      ALTER TABLE messages ADD COLUMN reply_id INTEGER;
+      ALTER TABLE messages ADD COLUMN reply_u TEXT;
+      ALTER TABLE messages ADD COLUMN reply_m TEXT;
+    `,
+  },
+  {
+    version: 4,
+    description: 'reactions',
+    // One row per user and emoji; the trigger forgets a message's reactions with it, whether a
+    // moderator deleted it or retention pruned it. The rowid orders a message's emoji by first use
+    // (ts can tie within a millisecond).
+    sql: `
+      CREATE TABLE reactions (
+        message_id INTEGER NOT NULL,
+        emoji TEXT NOT NULL,
+        user_key TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        PRIMARY KEY (message_id, emoji, user_key)
+      ) STRICT;
+      CREATE TRIGGER messages_forget_reactions AFTER DELETE ON messages BEGIN
+        DELETE FROM reactions WHERE message_id = old.id;
+      END;
+    `,
+  },
+  {
+    version: 5,
+    description: 'full-text search',
+    // An external-content FTS5 index over m: the text is stored once (in messages), the index is
+    // filled from the existing rows by 'rebuild' and kept in step by the triggers, so a search
+    // reads the index, never the table. unicode61 folds case (and diacritics) like the page's words.
+    sql: `
+      CREATE VIRTUAL TABLE messages_fts USING fts5(m, content = 'messages', content_rowid = 'id');
+      INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+      CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, m) VALUES (new.id, new.m);
+      END;
+      CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, m) VALUES ('delete', old.id, old.m);
+      END;
+      CREATE TRIGGER messages_fts_update AFTER UPDATE OF m ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, m) VALUES ('delete', old.id, old.m);
+        INSERT INTO messages_fts (rowid, m) VALUES (new.id, new.m);
+      END;
+    `,
+  },
+  {
+    version: 6,
+    description: 'blocked direct messages',
+    // Who refuses direct messages from whom, by nickname key; kept apart from messages, so
+    // retention never lifts a block.
+    sql: `
+      CREATE TABLE blocks (
+        blocker_key TEXT NOT NULL,
+        blocked_key TEXT NOT NULL,
+        PRIMARY KEY (blocker_key, blocked_key)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** What {@link migrateSqlite} did. */

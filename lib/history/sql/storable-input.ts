@@ -17,6 +17,13 @@ export function assertStorableMessage(store: string, message: NewMessage): void 
   }
   if (message.authorKey !== undefined) assertStorableText(store, 'authorKey', message.authorKey);
   if (message.cid !== undefined) assertStorableText(store, 'cid', message.cid);
+  if (message.replyTo !== undefined) {
+    if (!(Number.isSafeInteger(message.replyTo.id) && message.replyTo.id >= 0)) {
+      throw new ChatOptionError('CHATTERBOX_INVALID_ARGUMENT', `${store}.append(): \`replyTo.id\` must be a message id, got ${showValue(message.replyTo.id)}`);
+    }
+    assertStorableText(store, 'replyTo.u', message.replyTo.u);
+    assertStorableText(store, 'replyTo.m', message.replyTo.m);
+  }
 }
 
 /** Throws unless `room`, `id` and `limit` are what a read takes. */

@@ -1,0 +1,24 @@
+/** `edit({ id, m }, ack)`: an author changes their own message, stored, then shown to its room. */
+import { screenMessage } from '../moderation/screen-message';
+import { ChatError } from '../protocol/error-codes';
+import { parseEditRequest } from '../protocol/validate';
+import { audiencesOf } from './direct-messages';
+import type { EventHandler } from './handler-context';
+import { assertOwnWithinWindow, readableMessage } from './own-message';
+
+/** Handles the `edit` event. Moderators may delete others' messages but never put words in their mouths. */
+export const handleEdit: EventHandler<'edit'> = async (context, socket, args, reply) => {
+  if (socket.data.nick === undefined) throw new ChatError('NOT_LOGGED_IN');
+  const request = parseEditRequest(args[0], context.options.maxMessageLength);
+  const stored = await readableMessage(context, socket, request.id);
+  const editedTs = Date.now();
+  assertOwnWithinWindow(context, socket, stored, editedTs);
+  // The new text passes the same checks as a new message: a mute, then the host's onMessage.
+  const m = await screenMessage(context, socket, request.m, stored.room);
+  await context.broadcaster.track(async () => {
+    // Deleted between the check and now: nothing to show.
+    if (!(await context.store.edit(request.id, m, editedTs))) throw new ChatError('MESSAGE_NOT_FOUND');
+    reply({ ok: true, id: request.id, m, editedTs });
+    for (const audience of audiencesOf(stored.room)) context.broadcaster.edited(audience, { id: request.id, m, editedTs });
+  });
+};
