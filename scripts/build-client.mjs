@@ -11,9 +11,9 @@ const client = `${root}client/`;
 const out = `${root}dist-client/`;
 
 // The script alone, minified (socket.io-client is about half of it); the gzip budget below is the one a visitor feels.
-const BUDGET_BYTES = 100 * 1024;
+const BUDGET_BYTES = 120 * 1024;
 // What a first visit downloads, gzip-compressed as served: the page, its script, its styles and
-// its icon. About 33 KiB today; the budget leaves room for a few features, not for a framework.
+// its icon. About 39 KiB today (with moderation and conversation actions); the budget leaves room for a few features, not for a framework.
 const GZIP_BUDGET_BYTES = 40 * 1024;
 const PAGE_FILES = ['index.html', 'main.js', 'style.css', 'favicon.svg'];
 
