@@ -59,7 +59,8 @@ export class Broadcaster {
   /** Sockets whose welcome (or join) is running, with the events held for them meanwhile. */
   private readonly welcoming = new Map<string, { socket: ChatSocket; held: BatchedEvent[] }>();
   /** Sockets whose history went out lately: a live copy of one of its lines may still come. */
-  private readonly recent = new Map<string, { socket: ChatSocket; until: number }>();
+  // `known`: the client said it holds every line up to this id (its reconnect's lastId).
+  private readonly recent = new Map<string, { socket: ChatSocket; until: number; known: number }>();
 
   /**
    * `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never);
@@ -119,19 +120,27 @@ export class Broadcaster {
   /**
    * Ends a socket's welcome (or a join): runs `first` (which emits `history`), records `history`'s
    * messages as received (`covered`: the id its history of `room` reached; undefined when none was
-   * sent), then sends what was held, except messages the history already carried.
+   * sent), then sends what was held, except messages the history already carried or the client
+   * already held (`known`: its reconnect's lastId, so every line up to it).
    */
-  release(socket: ChatSocket, first: () => void, history: readonly ChatMessage[], covered: number | undefined, room: string = DEFAULT_ROOM): void {
+  release(
+    socket: ChatSocket,
+    first: () => void,
+    history: readonly ChatMessage[],
+    covered: number | undefined,
+    room: string = DEFAULT_ROOM,
+    known = 0,
+  ): void {
     const held = this.welcoming.get(socket.id)?.held ?? [];
     this.welcoming.delete(socket.id);
     first();
     for (const message of history) this.deliveries.received(socket.id, message.id);
     if (covered !== undefined) this.deliveries.covered(socket.id, room, covered);
-    if (history.length > 0) this.recent.set(socket.id, { socket, until: Date.now() + RECENT_MS });
+    if (history.length > 0 || known > 0) this.recent.set(socket.id, { socket, until: Date.now() + RECENT_MS, known });
     const emit = socket.emit.bind(socket) as LooseEmit;
     for (const event of held) {
       const id = chatId(event);
-      if (id !== undefined && this.deliveries.has(socket.id, id)) continue;
+      if (id !== undefined && this.already(socket.id, id)) continue;
       const [name, ...args] = event;
       emit(name, ...args);
     }
@@ -274,7 +283,7 @@ export class Broadcaster {
           this.recent.delete(socketId);
           continue;
         }
-        if (!inAudience(socket) || this.welcoming.has(socketId) || !ids.some((id) => this.deliveries.has(socketId, id))) continue;
+        if (!inAudience(socket) || this.welcoming.has(socketId) || !ids.some((id) => this.already(socketId, id))) continue;
         // Rare (a live copy of a line its history held): this socket gets its own, filtered copy.
         except.push(socketId);
         this.emitFiltered(socket, events, asBatch);
@@ -289,7 +298,7 @@ export class Broadcaster {
   private emitFiltered(socket: ChatSocket, events: BatchedEvent[], asBatch: boolean): void {
     const kept = events.filter((event) => {
       const id = chatId(event);
-      return id === undefined || !this.deliveries.has(socket.id, id);
+      return id === undefined || !this.already(socket.id, id);
     });
     if (kept.length === 0) return;
     if (asBatch) socket.emit('batch', kept);
@@ -302,6 +311,11 @@ export class Broadcaster {
     const to = this.namespace.local.to(roomChannel(room)).except(except);
     if (room === DEFAULT_ROOM) to.emit('typing', nick);
     else to.emit('typing', nick, { room });
+  }
+
+  /** Whether the socket already has message `id`: from its history, a repair, or before its reconnect. */
+  private already(socketId: string, id: number): boolean {
+    return this.deliveries.has(socketId, id) || id <= (this.recent.get(socketId)?.known ?? 0);
   }
 
   private forget(socket: ChatSocket): void {

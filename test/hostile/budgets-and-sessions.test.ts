@@ -214,7 +214,8 @@ describe('hostile input against the limits and session ownership (default limits
       const socket = client(harness.server, address, { auth: { nick: 'hopper' } });
       expect(await outcome(socket)).toBe('session');
       for (let i = 0; i < 5; i++) socket.emit('chat', `hop ${round}.${i}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Long enough for the server to take the five packets in, even on a loaded machine.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       socket.disconnect();
     }
     // The attack reached the handlers: its first messages were the budget's.

@@ -315,7 +315,9 @@ describe('raw Engine.IO v4 / Socket.IO v5 frames', () => {
   it('leaving the namespace (41/chat,) announces the exit and frees the nickname', async () => {
     const { chat, logger, alice, bob, raw } = await withMallory();
     const bobEvents = recordEvents(bob);
+    const exited = nextEvent(bob, 'exit', 10_000);
     raw.send('41/chat,');
+    await exited;
     await settle();
     expect(bobEvents).toEqual([['exit', 'mallory']]);
     const next = await chat.connect();
