@@ -24,6 +24,7 @@ import { clusterStatus } from './cluster-status';
 import { createHostApi, type ChatHostApi } from './host-api';
 import { Broadcaster } from './chat/broadcaster';
 import type { HandlerContext } from './namespace/handler-context';
+import { AvatarBook } from './namespace/avatars';
 import { onConnection } from './namespace/connection';
 import { LocalPresence } from './chat/presence';
 import type { ChatNamespace, ChatServer } from './chat/socket-types';
@@ -124,6 +125,7 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       broadcaster: new Broadcaster(nsp, resolved.batchWindowMs, bus),
       logger,
       rooms,
+      avatars: new AvatarBook(),
       limits,
       sanctions,
       bus,

@@ -31,7 +31,7 @@ export async function identifyRequest(context: ChatContext, req: IncomingMessage
     throw new ChatError('INTERNAL_ERROR');
   }
   if (identity === null || identity === undefined) return undefined;
-  const record = identity as { nick?: unknown; id?: unknown; admin?: unknown };
+  const record = identity as { nick?: unknown; id?: unknown; admin?: unknown; avatar?: unknown };
   let nick: string;
   try {
     nick = validateNick(record.nick, context.options.maxNickLength).nick;
@@ -42,7 +42,23 @@ export async function identifyRequest(context: ChatContext, req: IncomingMessage
     throw new ChatError('UNAUTHORIZED', 'Your account name cannot be used in the chat');
   }
   const id = typeof record.id === 'string' || typeof record.id === 'number' ? String(record.id) : nick.toLowerCase();
-  return { id, nick, admin: record.admin === true };
+  const avatar = avatarUrl(record.avatar);
+  if (record.avatar !== undefined && record.avatar !== null && avatar === undefined) {
+    context.logger.warn('identify(req) returned an avatar that is not an absolute https URL; initials are shown instead');
+  }
+  return { id, nick, admin: record.admin === true, ...(avatar !== undefined ? { avatar } : {}) };
+}
+
+/** An avatar URL the page may show: absolute https, at most 2048 characters; else undefined. */
+export function avatarUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 2048) return undefined;
+  try {
+    const url = new URL(value);
+    // https only: the page's CSP allows images from https: origins (and its own), nothing else.
+    return url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs Express/Connect middleware on a request, one after another; rejects with what one passed to next(). */

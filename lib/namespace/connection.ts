@@ -39,6 +39,8 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   const auth: unknown = socket.handshake.auth;
   socket.data.batch = isPlainObject(auth) && auth.batch === true;
   context.broadcaster.join(socket);
+  // A signed-in user's picture (or its removal) applies to their lines from now on, here and in history.
+  if (socket.data.user !== undefined) context.avatars.remember(socket.data.user.nick, socket.data.user.avatar);
   // Moderators hear of every moderation action and report as it happens.
   if (socket.data.user?.admin === true) void socket.join(MODERATORS_CHANNEL);
   // Held from the moment it can receive anything, so `history` is the first line it reads.

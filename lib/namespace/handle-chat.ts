@@ -42,8 +42,9 @@ export const handleChat: EventHandler<'chat'> = async (context, socket, args, re
     reply({ ok: true, id: message.id });
     // A retried cid was broadcast the first time; readers repair any gap from history.
     if (duplicate) return;
-    if (!direct) context.broadcaster.chat(message);
-    else for (const audience of audiencesOf(room)) context.broadcaster.chatTo(audience, message);
+    const sent = context.avatars.decorate(message);
+    if (!direct) context.broadcaster.chat(sent);
+    else for (const audience of audiencesOf(room)) context.broadcaster.chatTo(audience, sent);
   });
   // The message ends the typing hint its readers saw: the next keystroke is news again.
   context.rooms.typingDone(room, socket.id);

@@ -16,5 +16,5 @@ export const handleHistory: EventHandler<'history'> = async (context, socket, ar
     request.before === undefined
       ? await context.store.latest(room, limit)
       : await context.store.before(room, request.before, limit);
-  reply({ ok: true, messages });
+  reply({ ok: true, messages: context.avatars.decorateAll(messages) });
 };

@@ -31,7 +31,7 @@ export const handleJoin: EventHandler<'join'> = async (context, socket, args, re
   const { messages, truncated } = history;
   const isNew = await rooms.enter(room, nick, nickKey, socket.id);
   const covered = Math.max(lastId ?? 0, messages[messages.length - 1]?.id ?? 0);
-  broadcaster.release(socket, () => socket.emit('history', messages, truncated ? { truncated: true, room } : { room }), messages, covered, room);
+  broadcaster.release(socket, () => socket.emit('history', context.avatars.decorateAll(messages), truncated ? { truncated: true, room } : { room }), messages, covered, room);
   const users = await rooms.users(room);
   socket.emit('users', users, { room });
   reply({ ok: true, room, users });

@@ -4,11 +4,14 @@ import type { ChatSocket } from '../chat/socket-types';
 import type { Limits } from '../limits/limits';
 import type { ClientEventName, SuccessOf } from '../protocol/events';
 import type { Rooms } from '../rooms/rooms';
+import type { AvatarBook } from './avatars';
 
 /** The kernel's context, plus the rooms and the abuse limits that only handlers consult. */
 export interface HandlerContext extends ChatContext {
   /** The rooms besides the default one, and who is in each. */
   rooms: Rooms;
+  /** Signed-in users' pictures, for their lines. */
+  avatars: AvatarBook;
   /** Connection caps and rate budgets. */
   limits: Limits;
 }

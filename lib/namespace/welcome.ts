@@ -45,7 +45,7 @@ async function sendHistory(context: HandlerContext, socket: ChatSocket, lastId: 
         : { messages: options.historyLimit > 0 ? await store.latest(DEFAULT_ROOM, options.historyLimit) : [], truncated: false };
     // What the history carried: older messages are the past, not a gap to repair.
     const covered = Math.max(lastId ?? 0, messages[messages.length - 1]?.id ?? 0);
-    broadcaster.release(socket, () => socket.emit('history', messages, truncated ? { truncated: true } : {}), messages, covered, DEFAULT_ROOM, lastId ?? 0);
+    broadcaster.release(socket, () => socket.emit('history', context.avatars.decorateAll(messages), truncated ? { truncated: true } : {}), messages, covered, DEFAULT_ROOM, lastId ?? 0);
   } catch (error) {
     // The chat stays usable without its past; the page learns why its log starts empty.
     broadcaster.release(socket, () => refuse(context.logger, socket, 'reading history', error), [], lastId ?? 0);

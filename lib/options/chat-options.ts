@@ -32,6 +32,8 @@ export interface ChatIdentity {
   id?: string | undefined;
   /** A moderator: may delete messages, mute and kick. @default false */
   admin?: boolean | undefined;
+  /** The user's picture, an absolute `https:` URL, shown beside their lines. @default none (initials on a colour) */
+  avatar?: string | undefined;
 }
 
 /**

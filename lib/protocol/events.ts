@@ -161,7 +161,7 @@ export interface SocketData {
   /** Its comparison key (case- and compatibility-folded). */
   nickKey?: string;
   /** Set when the host's `identify` knew the user: their stable id and whether they moderate. */
-  user?: { id: string; nick: string; admin: boolean };
+  user?: { id: string; nick: string; admin: boolean; avatar?: string };
   /** The client's address (after `trustProxy`), for per-address limits. */
   address?: string;
 }

@@ -9,6 +9,11 @@ export const DEFAULT_ROOM = '';
 
 /** A stored chat message exactly as `chat` delivers it and `history` replays it. */
 export interface ChatMessage {
+  /**
+   * The author's picture (a signed-in user's, from the host's `identify`), on live messages and on
+   * history this server has seen the author post with; pages show initials without it.
+   */
+  avatar?: string;
   /** The author's nickname. */
   u: string;
   /** The text, exactly as sent (render it as text, never as HTML). */
