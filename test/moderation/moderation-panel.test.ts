@@ -1,27 +1,11 @@
 /** Moderation in the page's protocol: ban, unmute, unban, the moderators' panel, reports and live updates. */
 import { io as connectClient } from 'socket.io-client';
 import type { ChatReport, ModerationEntry, ModerationUpdate } from 'express-chatterbox';
-import { closeAll, nextEvent, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
+import { closeAll, nextEvent, recordEvents, settle, type TestChat, type TestSocket } from '../helpers/chat-server';
+import { signedIn, startModeratedChat } from '../helpers/moderated-chat';
 
 afterEach(closeAll);
 
-/** A chat where the handshake's `?user=` names a signed-in user; `Mod` moderates. */
-async function startModeratedChat(options: Parameters<typeof startChat>[0] = {}): Promise<TestChat> {
-  return startChat({
-    allowAnonymous: true,
-    identify: (req) => {
-      const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
-      return user ? { nick: user, admin: user === 'Mod' } : null;
-    },
-    ...options,
-  });
-}
-
-async function signedIn(chat: TestChat, user: string): Promise<TestSocket> {
-  const socket: TestSocket = connectClient(`${chat.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, query: { user } });
-  await nextEvent(socket, 'session', 5000);
-  return socket;
-}
 
 /** Connects as signed-in `user`; resolves with the refusal's code, or 'connected'. */
 async function tryConnect(chat: TestChat, user: string): Promise<string> {

@@ -1,32 +1,10 @@
 /** Moderation: moderators' delete/mute/kick events, the host API and the onMessage hook. */
 import { io as connectClient } from 'socket.io-client';
-import { closeAll, nextEvent, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
+import { closeAll, nextEvent, recordEvents, settle, startChat, type TestSocket } from '../helpers/chat-server';
+import { signedIn, startModeratedChat } from '../helpers/moderated-chat';
 
 afterEach(closeAll);
 
-/** A chat where the handshake's `auth.user` names a signed-in user (a stand-in for a session). */
-async function startModeratedChat(options: Parameters<typeof startChat>[0] = {}): Promise<TestChat> {
-  return startChat({
-    allowAnonymous: true,
-    identify: (req) => {
-      const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
-      return user ? { nick: user, admin: user === 'Mod' } : null;
-    },
-    ...options,
-  });
-}
-
-async function signedIn(chat: TestChat, user: string, localAddress?: string): Promise<TestSocket> {
-  const socket: TestSocket = connectClient(`${chat.url}/chat`, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    query: { user },
-    ...(localAddress ? { localAddress } : {}),
-  } as Parameters<typeof connectClient>[1]);
-  await nextEvent(socket, 'session', 5000);
-  return socket;
-}
 
 describe('delete', () => {
   it('removes a message from every page and from history when a moderator asks', async () => {
