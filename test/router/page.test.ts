@@ -184,7 +184,7 @@ const describeBundled = bundledBuilt || process.env.CI === 'true' ? describe : d
 
 describeBundled('the bundled page (dist-client/, needs npm run build:client)', () => {
   const PAGE_CSP =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; " +
     "frame-ancestors 'self'; base-uri 'none'; form-action 'none'; object-src 'none'";
 
   function bundledApp(options: ChatOptions = {}): express.Express {
