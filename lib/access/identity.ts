@@ -75,6 +75,8 @@ export async function runMiddleware(list: readonly HandshakeMiddleware[], req: I
  * sends nothing, so the host's middleware can load the session again as it is now.
  */
 function replayRequest(original: IncomingMessage): { req: IncomingMessage; res: ServerResponse } {
+  // Node has no public way to build a request or response that is not bound to a live socket:
+  // these stand-ins carry what session middleware reads and writes, hence the casts below.
   const req = Object.assign(new EventEmitter(), {
     headers: { ...original.headers },
     url: original.url,
