@@ -44,7 +44,9 @@ function peerOf(req: IncomingMessage): string {
  */
 export function clientAddress(req: IncomingMessage, trustProxy: TrustProxy): string {
   if (trustProxy === false || trustProxy === 0) return normaliseAddress(peerOf(req));
-  // proxy-addr reads the peer from `req.connection`, which replayed or test requests may lack.
+  // proxy-addr reads the peer from `req.connection`, which replayed or test requests may lack, and
+  // its typings want a whole IncomingMessage although it reads only these two fields: the one cast
+  // here is what proxy-addr has no narrower public type for (covered by test/limits/limits.test.ts).
   const view = { headers: req.headers, connection: { remoteAddress: peerOf(req) } } as unknown as IncomingMessage;
   try {
     // A forwarded entry is the client's own claim once every hop is trusted: bound its size.

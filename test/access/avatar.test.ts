@@ -2,7 +2,9 @@
 import request from 'supertest';
 import { io as connectClient } from 'socket.io-client';
 import type { ChatMessage } from 'express-chatterbox';
-import { closeAll, nextEvent, recordingLogger, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
+import { closeAll, nextEvent, recordingLogger, startChat, type TestChat } from '../helpers/chat-server';
+
+import { signedIn } from '../helpers/moderated-chat';
 
 afterEach(closeAll);
 
@@ -18,12 +20,6 @@ function startWithPictures(logger = recordingLogger()): Promise<TestChat> {
       return user ? { nick: user, avatar: PICTURES[user] } : null;
     },
   });
-}
-
-async function signedIn(chat: TestChat, user: string): Promise<TestSocket> {
-  const socket: TestSocket = connectClient(`${chat.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, query: { user } });
-  await nextEvent(socket, 'session', 5000);
-  return socket;
 }
 
 describe('avatars', () => {

@@ -123,3 +123,8 @@ export function recordEvents(socket: TestSocket): Array<[string, ...unknown[]]> 
 export async function settle(ms = 100): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Emits what the types forbid, as a hostile or buggy client would, and resolves with the ack. */
+export function emitAnyWithAck(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
+  return (socket.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>)(event, ...args);
+}

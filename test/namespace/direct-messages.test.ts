@@ -1,13 +1,10 @@
 /** Direct messages: `chat({ m, to })` between signed-in users, in a conversation room only the two can read; `block`. */
-import { io as connectClient } from 'socket.io-client';
 import { directRoom } from '../../lib/protocol/direct-room';
-import { closeAll, nextEvent, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
+import { closeAll, emitAnyWithAck, recordEvents, settle, startChat, type TestChat } from '../helpers/chat-server';
+
+import { signedIn } from '../helpers/moderated-chat';
 
 afterEach(closeAll);
-
-function emitAnyWithAck(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
-  return (socket.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>)(event, ...args);
-}
 
 /** A chat where `?user=` signs a user in; guests allowed. */
 function startSignedInChat(options: Parameters<typeof startChat>[0] = {}): Promise<TestChat> {
@@ -19,12 +16,6 @@ function startSignedInChat(options: Parameters<typeof startChat>[0] = {}): Promi
     },
     ...options,
   });
-}
-
-async function signedIn(chat: TestChat, user: string): Promise<TestSocket> {
-  const socket: TestSocket = connectClient(`${chat.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, query: { user } });
-  await nextEvent(socket, 'session');
-  return socket;
 }
 
 const chatsOf = (events: Array<[string, ...unknown[]]>) => events.filter(([name]) => name === 'chat').map(([, line]) => line);

@@ -1,13 +1,9 @@
 /** The `edit` event: an author changes their own message within `editWindowMs`; the room sees `edit({ id, m, editedTs })`. */
-import { io as connectClient } from 'socket.io-client';
-import { closeAll, nextEvent, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
+import { closeAll, emitAnyWithAck, nextEvent, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
+
+import { signedIn } from '../helpers/moderated-chat';
 
 afterEach(closeAll);
-
-/** Emits what the types forbid, as a hostile or buggy client would. */
-function emitAnyWithAck(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
-  return (socket.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>)(event, ...args);
-}
 
 /** A chat where `?user=` signs a user in (`Mod` moderates), guests allowed. */
 function startSignedInChat(options: Parameters<typeof startChat>[0] = {}): Promise<TestChat> {
@@ -19,12 +15,6 @@ function startSignedInChat(options: Parameters<typeof startChat>[0] = {}): Promi
     },
     ...options,
   });
-}
-
-async function signedIn(chat: TestChat, user: string): Promise<TestSocket> {
-  const socket: TestSocket = connectClient(`${chat.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, query: { user } });
-  await nextEvent(socket, 'session');
-  return socket;
 }
 
 async function send(socket: TestSocket, text: string): Promise<number> {

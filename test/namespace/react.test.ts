@@ -1,12 +1,8 @@
 /** The `react` event: toggle one emoji per user on a message; the room gets `reactions({ id, counts })`. */
 import { io as connectClient } from 'socket.io-client';
-import { closeAll, nextEvent, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
+import { closeAll, emitAnyWithAck, nextEvent, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
 
 afterEach(closeAll);
-
-function emitAnyWithAck(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
-  return (socket.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>)(event, ...args);
-}
 
 async function send(socket: TestSocket, text: string): Promise<number> {
   const ack = await socket.emitWithAck('chat', text);

@@ -1,11 +1,7 @@
 /** `chat({ m, replyTo })`: a reply carries `replyTo: { id, u, m }`, an excerpt taken at send time. */
-import { closeAll, recordEvents, settle, startChat, type TestSocket } from '../helpers/chat-server';
+import { closeAll, emitAnyWithAck, recordEvents, settle, startChat, type TestSocket } from '../helpers/chat-server';
 
 afterEach(closeAll);
-
-function emitAnyWithAck(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
-  return (socket.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>)(event, ...args);
-}
 
 async function send(socket: TestSocket, request: Parameters<TestSocket['emitWithAck']>[1]): Promise<number> {
   const ack = (await emitAnyWithAck(socket, 'chat', request)) as { ok: boolean; id: number; error?: { code: string } };

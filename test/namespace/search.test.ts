@@ -1,11 +1,7 @@
 /** The `search` event: full-text search over the rooms this socket reads, newest first. */
-import { closeAll, startChat, type TestSocket } from '../helpers/chat-server';
+import { closeAll, emitAnyWithAck, startChat, type TestSocket } from '../helpers/chat-server';
 
 afterEach(closeAll);
-
-function emitAnyWithAck(socket: TestSocket, event: string, ...args: unknown[]): Promise<unknown> {
-  return (socket.emitWithAck as (event: string, ...args: unknown[]) => Promise<unknown>)(event, ...args);
-}
 
 async function send(socket: TestSocket, m: string, room?: string): Promise<number> {
   const ack = await socket.emitWithAck('chat', room === undefined ? m : { m, room });
