@@ -11,10 +11,11 @@ const client = `${root}client/`;
 const out = `${root}dist-client/`;
 
 // The script alone, minified (socket.io-client is about half of it); the gzip budget below is the one a visitor feels.
-const BUDGET_BYTES = 120 * 1024;
+const BUDGET_BYTES = 136 * 1024;
 // What a first visit downloads, gzip-compressed as served: the page, its script, its styles and
-// its icon. About 39 KiB today (with moderation and conversation actions); the budget leaves room for a few features, not for a framework.
-const GZIP_BUDGET_BYTES = 40 * 1024;
+// its icon. About 39 KiB with moderation and conversation actions; raised from 40 to 46 KiB for the
+// conversation list, the search box and the presence digest. Room for features, not for a framework.
+const GZIP_BUDGET_BYTES = 46 * 1024;
 const PAGE_FILES = ['index.html', 'main.js', 'style.css', 'favicon.svg'];
 
 // The page and the widget are bundled alike: one self-contained script each, for any browser since 2020.
