@@ -281,11 +281,24 @@ export class LogView {
       return;
     }
     const cid = target?.closest('button.retry')?.closest<HTMLElement>('[data-cid]')?.dataset['cid'];
-    if (cid === undefined) return;
+    if (cid === undefined) {
+      this.toggleTapped(target?.closest<HTMLElement>('.message[data-id]') ?? null);
+      return;
+    }
     // The button goes away with the retry; keep keyboard focus in the log, not on <body>.
     this.list.focus();
     this.onRetry(cid);
   };
+
+  /**
+   * Touch screens cannot hover, so a line's actions appear for the line last tapped (style.css
+   * shows them for `.tapped` under `hover: none`) instead of on every line at once.
+   */
+  private toggleTapped(line: HTMLElement | null): void {
+    const previous = this.list.querySelector<HTMLElement>('.message.tapped');
+    previous?.classList.remove('tapped');
+    if (line !== null && line !== previous) line.classList.add('tapped');
+  }
 
   private readonly handleScroll = (): void => {
     if (this.marker && !this.marker.hidden && this.atBottom()) this.marker.hidden = true;

@@ -44,6 +44,26 @@ describeWithService('chromium', 'the chat page on a phone and under axe-core', (
     expect(await overflowsSideways(phone.page)).toBe(false);
   });
 
+  it('shows a line’s actions on a phone only for the line last tapped', async () => {
+    const chat = await startChat();
+    const phone = await newUser({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await openAndLogIn(phone.page, `${chat.url}/chat/`, 'phone');
+    const { page } = phone;
+    await send(page, 'first');
+    await send(page, 'second');
+    const lines = page.locator('#chat-data .message:not(.pending)');
+    await lines.nth(1).waitFor();
+    const actions = (n: number) => lines.nth(n).locator('.actions');
+    expect([await actions(0).isVisible(), await actions(1).isVisible()]).toEqual([false, false]);
+    await lines.nth(0).locator('.text').tap();
+    expect([await actions(0).isVisible(), await actions(1).isVisible()]).toEqual([true, false]);
+    await lines.nth(1).locator('.text').tap();
+    expect([await actions(0).isVisible(), await actions(1).isVisible()]).toEqual([false, true]);
+    // A second tap on the same line puts its actions away.
+    await lines.nth(1).locator('.text').tap();
+    expect(await actions(1).isVisible()).toBe(false);
+  });
+
   it('keeps rooms and people in a drawer behind the header’s button on a phone', async () => {
     const chat = await startChat({ rooms: ['games'] });
     const phone = await newUser({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
