@@ -42,7 +42,9 @@ export const handleChat: EventHandler<'chat'> = async (context, socket, args, re
     reply({ ok: true, id: message.id });
     // A retried cid was broadcast the first time; readers repair any gap from history.
     if (duplicate) return;
-    const sent = context.avatars.decorate(message);
+    // The author's own socket knows its picture: no nickname skeleton to compute per message.
+    const avatar = socket.data.user?.avatar;
+    const sent = avatar === undefined ? message : { ...message, avatar };
     if (!direct) context.broadcaster.chat(sent);
     else for (const audience of audiencesOf(room)) context.broadcaster.chatTo(audience, sent);
   });
