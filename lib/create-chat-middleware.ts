@@ -25,6 +25,7 @@ import { createHostApi, type ChatHostApi } from './host-api';
 import { Broadcaster } from './chat/broadcaster';
 import type { HandlerContext } from './namespace/handler-context';
 import { AvatarBook } from './namespace/avatars';
+import { ReportAllowance } from './moderation/report';
 import { onConnection } from './namespace/connection';
 import { LocalPresence } from './chat/presence';
 import type { ChatNamespace, ChatServer } from './chat/socket-types';
@@ -127,6 +128,7 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       rooms,
       avatars: new AvatarBook(),
       limits,
+      reports: new ReportAllowance(),
       sanctions,
       bus,
     };

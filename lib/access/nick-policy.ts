@@ -5,7 +5,6 @@
 import { ChatError } from '../protocol/error-codes';
 import type { ValidNick } from '../protocol/nick';
 import type { ChatContext } from '../chat/context';
-import { reservedKeys } from './reserved-nicks';
 import type { ChatSocket } from '../chat/socket-types';
 import { isMixedScript } from '../protocol/nick';
 
@@ -17,7 +16,7 @@ export function admitNick(context: ChatContext, socket: ChatSocket, valid: Valid
   if (isMixedScript(valid.nick)) {
     throw new ChatError('INVALID_NICK', 'A nickname cannot mix scripts (such as Latin and Cyrillic letters)');
   }
-  if (reservedKeys(context.options).has(key)) throw new ChatError('NICK_RESERVED', `The nickname ${valid.nick} is reserved`);
+  if (context.options.reservedNickKeys.has(key)) throw new ChatError('NICK_RESERVED', `The nickname ${valid.nick} is reserved`);
   const banned = context.sanctions.bannedFor([`nick:${key}`]);
   if (banned > 0) throw new ChatError('FORBIDDEN', `That nickname was removed from the chat for ${Math.ceil(banned / 1000)} s`, banned);
   return { nick: valid.nick, key };

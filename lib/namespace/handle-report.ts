@@ -10,6 +10,6 @@ export const handleReport: EventHandler<'report'> = async (context, socket, args
   if (socket.data.nick === undefined) throw new ChatError('NOT_LOGGED_IN');
   const { id, reason } = parseReportRequest(args[0]);
   const room = context.rooms.joinedRoom(roomOfRequest(args[0]), socket.id);
-  await reportMessage(context, socket, room, id, reason);
+  await reportMessage(context, context.reports, socket, room, id, reason);
   reply({ ok: true });
 };

@@ -2,11 +2,12 @@
 import type { ChatContext } from '../chat/context';
 import type { ChatSocket } from '../chat/socket-types';
 import type { Limits } from '../limits/limits';
+import type { ReportAllowance } from '../moderation/report';
 import type { ClientEventName, SuccessOf } from '../protocol/events';
 import type { Rooms } from '../rooms/rooms';
 import type { AvatarBook } from './avatars';
 
-/** The kernel's context, plus the rooms and the abuse limits that only handlers consult. */
+/** The kernel's context, plus the rooms, pictures, abuse limits and report allowance that only handlers consult. */
 export interface HandlerContext extends ChatContext {
   /** The rooms besides the default one, and who is in each. */
   rooms: Rooms;
@@ -14,6 +15,8 @@ export interface HandlerContext extends ChatContext {
   avatars: AvatarBook;
   /** Connection caps and rate budgets. */
   limits: Limits;
+  /** How many reports each user may still make. */
+  reports: ReportAllowance;
 }
 
 /** A handler's way to answer with success: a no-op when the client sent no ack function. */

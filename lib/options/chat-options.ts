@@ -279,6 +279,8 @@ export interface ResolvedOptions {
   identityCheckInterval: number;
   origins: string[];
   reservedNicks: string[];
+  /** The keys (skeletons) of `reservedNicks`, computed once here instead of per login. */
+  reservedNickKeys: ReadonlySet<string>;
   messageRate: Required<RateOption> | false;
   eventRate: Required<RateOption> | false;
   loginRate: Required<RateOption> | false;

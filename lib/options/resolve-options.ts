@@ -9,6 +9,7 @@ import { Server as HttpsServer } from 'node:https';
 import path from 'node:path';
 import proxyaddr from 'proxy-addr';
 import type { Server as SocketIOServer, ServerOptions } from 'socket.io';
+import { nickKey } from '../protocol/nick';
 import { validateRoomName } from '../protocol/room-name';
 import type {
   ChatOptions,
@@ -82,6 +83,7 @@ export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): Reso
   checkKeys('', o, OPTION_NAMES);
   const maxNickLength = checkInteger('maxNickLength', orDefault(o.maxNickLength, DEFAULTS.maxNickLength), 1, 256);
   const maxRooms = checkInteger('maxRooms', orDefault(o.maxRooms, DEFAULTS.maxRooms), 0, 100_000);
+  const reservedNicks = checkStringList('reservedNicks', orDefault(o.reservedNicks, []), 'an array of nicknames');
   const identify = checkOptionalFunction<IdentifyFunction>('identify', o.identify);
   const allowAnonymous = checkBoolean('allowAnonymous', orDefault(o.allowAnonymous, identify === undefined));
   if (!allowAnonymous && identify === undefined) {
@@ -114,7 +116,8 @@ export function resolveOptions<Req>(options: ChatOptions<Req> | undefined): Reso
     allowAnonymous,
     identityCheckInterval: checkInteger('identityCheckInterval', orDefault(o.identityCheckInterval, DEFAULTS.identityCheckInterval), 0, MAX_MS),
     origins: checkOrigins(orDefault(o.origins, [])),
-    reservedNicks: checkStringList('reservedNicks', orDefault(o.reservedNicks, []), 'an array of nicknames'),
+    reservedNicks,
+    reservedNickKeys: new Set(reservedNicks.map((nick) => nickKey(nick))),
     messageRate: checkRate('messageRate', o.messageRate, DEFAULTS.messageRate),
     eventRate: checkRate('eventRate', o.eventRate, DEFAULTS.eventRate),
     loginRate: checkRate('loginRate', o.loginRate, DEFAULTS.loginRate),
