@@ -3,7 +3,7 @@
  * until the message is in the log (a bounded number of pages), then scrolls to it, highlights it
  * for a moment and gives it the keyboard focus.
  */
-import type { ChatMessage, HistoryRequest } from '../../lib/protocol/payloads';
+import type { HistoryAck, HistoryRequest } from '../../lib/protocol/payloads';
 import { ACK_TIMEOUT_MS, type ChatSocket } from '../connection';
 import type { Rooms } from '../rooms/rooms';
 import { strings } from '../strings';
@@ -56,14 +56,10 @@ export class MessageJumper {
       if (!this.socket.connected) return { shown: false, reason: strings.search.offline };
       const request: HistoryRequest = { before: pageStart(log, id), limit: JUMP_PAGE_SIZE };
       if (room !== '') request.room = room;
-      let messages: ChatMessage[];
-      try {
-        const ack = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('history', request);
-        if (!ack.ok) return { shown: false, reason: strings.errorMessage(ack.error) };
-        messages = ack.messages;
-      } catch {
-        return { shown: false, reason: strings.noAnswer };
-      }
+      const ack = await this.history(request);
+      if (!ack) return { shown: false, reason: strings.noAnswer };
+      if (!ack.ok) return { shown: false, reason: strings.errorMessage(ack.error) };
+      const messages = ack.messages;
       log.addMessages(messages);
       // The page reached below the message without it: it was deleted since the search.
       if (!lineOf(log, id) && (messages.length === 0 || messages.some((message) => message.id < id))) {
@@ -75,6 +71,13 @@ export class MessageJumper {
   /** Stops the highlight's timer. */
   destroy(): void {
     this.unhighlight();
+  }
+
+  /** One page of `history`; null when the server did not answer in time. */
+  private history(request: HistoryRequest): Promise<HistoryAck | null> {
+    return new Promise((resolve) => {
+      this.socket.timeout(ACK_TIMEOUT_MS).emit('history', request, (err, ack) => resolve(err ? null : ack));
+    });
   }
 
   private reveal(line: HTMLElement): void {
