@@ -42,14 +42,17 @@ export class MessageJumper {
     private readonly rooms: Pick<Rooms, 'select' | 'currentLog'>,
   ) {}
 
-  /** Shows message `id` of `room` (its log loaded back as far as needed). */
-  async jump(room: string, id: number): Promise<JumpResult> {
+  /**
+   * Shows message `id` of `room` (its log loaded back as far as needed). `wanted` is asked before
+   * each page and before the focus moves: a jump the reader has moved on from stops there.
+   */
+  async jump(room: string, id: number, wanted: () => boolean = () => true): Promise<JumpResult> {
     this.rooms.select(room);
     const log = this.rooms.currentLog;
     for (let page = 0; ; page++) {
       const line = lineOf(log, id);
       if (line) {
-        this.reveal(line);
+        if (wanted()) this.reveal(line);
         return { shown: true };
       }
       if (page === JUMP_MAX_PAGES) return { shown: false, reason: strings.search.tooFar };
@@ -57,6 +60,7 @@ export class MessageJumper {
       const request: HistoryRequest = { before: pageStart(log, id), limit: JUMP_PAGE_SIZE };
       if (room !== '') request.room = room;
       const ack = await this.history(request);
+      if (!wanted()) return { shown: false, reason: '' };
       if (!ack) return { shown: false, reason: strings.noAnswer };
       if (!ack.ok) return { shown: false, reason: strings.errorMessage(ack.error) };
       const messages = ack.messages;

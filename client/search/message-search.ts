@@ -61,8 +61,9 @@ export class MessageSearch {
     const panel = this.panel;
     const generation = ++this.jumpGeneration;
     panel.setStatus(strings.search.finding);
-    void this.jumper.jump(hit.room, hit.id).then((result) => {
-      if (generation !== this.jumpGeneration) return;
+    const wanted = (): boolean => generation === this.jumpGeneration;
+    void this.jumper.jump(hit.room, hit.id, wanted).then((result) => {
+      if (!wanted()) return;
       if (result.shown) panel.close();
       else panel.setStatus(result.reason, true);
     });
