@@ -67,8 +67,11 @@ describeWithService('chromium', 'the search box on the page', () => {
     expect(await page.locator('#search-results li').first().locator('.cb-search-meta').innerText()).toMatch(/^bob\b/);
     expect(await page.locator('#search-results .cb-search-room').count()).toBe(0);
 
-    await page.click('#search-more');
+    // From the keyboard: the first new result takes the focus from the button that goes away.
+    await page.focus('#search-more');
+    await page.keyboard.press('Enter');
     await page.locator('#search-status', { hasText: '26 messages found.' }).waitFor();
+    expect(await activeDescription(page)).toMatch(/^button: bob.*Cake number 5, anyone\?$/);
     const all = await resultTexts(page);
     expect(all).toHaveLength(26);
     expect(all.slice(20, 25)).toEqual([5, 4, 3, 2, 1].map((n) => `Cake number ${n}, anyone?`));
