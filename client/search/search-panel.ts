@@ -45,9 +45,11 @@ export class SearchPanelView {
     more.textContent = strings.search.more;
     form.addEventListener('submit', this.handleSubmit);
     root.addEventListener('keydown', this.handleKey);
+    root.addEventListener('focusout', this.handleLeave);
     list.addEventListener('click', this.handlePick);
     more.addEventListener('click', this.handleMore);
     doc.addEventListener('keydown', this.handleShortcut);
+    doc.addEventListener('pointerdown', this.handleLeave);
   }
 
   /** Removes the listeners this view added. */
@@ -56,9 +58,11 @@ export class SearchPanelView {
     const doc = root.ownerDocument;
     form.removeEventListener('submit', this.handleSubmit);
     root.removeEventListener('keydown', this.handleKey);
+    root.removeEventListener('focusout', this.handleLeave);
     list.removeEventListener('click', this.handlePick);
     more.removeEventListener('click', this.handleMore);
     doc.removeEventListener('keydown', this.handleShortcut);
+    doc.removeEventListener('pointerdown', this.handleLeave);
   }
 
   /** Whether the results are on screen. */
@@ -175,6 +179,15 @@ export class SearchPanelView {
     event.preventDefault();
     if (next < 0) input.focus();
     else stops[Math.min(next, stops.length - 1)]?.focus();
+  };
+
+  /**
+   * A press outside the search, or the focus tabbing out of it, closes the results (they cover the
+   * log). A window losing the focus (`relatedTarget` null) leaves them open.
+   */
+  private readonly handleLeave = (event: PointerEvent | FocusEvent): void => {
+    const to = event instanceof FocusEvent ? event.relatedTarget : event.target;
+    if (this.isOpen && to instanceof Node && !this.parts.root.contains(to)) this.close();
   };
 
   /** `/` (outside any text field) or Ctrl+K / ⌘K focuses the box, as in most chats. */

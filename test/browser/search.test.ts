@@ -139,6 +139,17 @@ describeWithService('chromium', 'the search box on the page', () => {
     expect(await activeDescription(page)).toBe('#search-input');
     await page.keyboard.press('Tab');
     expect(await activeDescription(page)).toMatch(/lemon cake in games$/);
+    // Shift+Tab back into the box keeps the results; tabbing past the last one closes them.
+    await page.keyboard.press('Shift+Tab');
+    expect(await activeDescription(page)).toBe('#search-input');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.locator('#search-panel').waitFor({ state: 'hidden' });
+    await page.focus('#search-input');
+    await page.keyboard.press('Enter');
+    await page.locator('#search-status', { hasText: '2 messages found.' }).waitFor();
+    await page.keyboard.press('ArrowDown');
 
     // Escape closes the results and gives the box the focus back.
     await page.keyboard.press('Escape');
@@ -195,5 +206,9 @@ describeWithService('chromium', 'the search box on the page', () => {
     await status.waitFor();
     expect(await status.textContent()).not.toContain('disk on fire');
     expect((await status.textContent())!.length).toBeGreaterThan(0);
+
+    // A press outside the search closes the results, which cover part of the log.
+    await page.click('#chat-data');
+    await page.locator('#search-panel').waitFor({ state: 'hidden' });
   });
 });
