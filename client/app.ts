@@ -12,6 +12,7 @@ import { ModerationActions } from './moderation/actions';
 import { ModerationPanelView } from './moderation/panel';
 import { Outbox } from './outbox';
 import { DEFAULT_ROOM, Rooms } from './rooms/rooms';
+import { startSearch } from './search/start-search';
 import { Session } from './session';
 import { foldNick } from '../lib/protocol/nick';
 import { strings } from './strings';
@@ -175,12 +176,14 @@ export function start(doc: Document): () => void {
   const unlisten = listen(ctx);
   // Every room's log lives in the document's body, so one listener serves them all.
   const stopActions = listenForMessageActions(doc.body, socket, () => rooms.current, (text) => log.addSystem(text));
+  const stopSearch = startSearch(doc, socket, rooms);
   const timer = setInterval(() => rooms.refresh(), DAY_REFRESH_MS);
   socket.connect();
 
   return () => {
     unlisten();
     stopActions();
+    stopSearch();
     clearInterval(timer);
     socket.disconnect();
     log.destroy();

@@ -145,6 +145,22 @@ export const strings = {
     /** A page (or a widget's `data-room`) asked for a room the host did not create. */
     unknown: (room: string): string => `There is no room called ${room}; showing General instead.`,
   },
+  /** The header's search box and its results. */
+  search: {
+    label: 'Search messages',
+    placeholder: 'Search',
+    searching: 'Searching…',
+    more: 'More results',
+    loadingMore: 'Loading more results…',
+    none: (q: string): string => `No messages match “${q}”.`,
+    count: (count: number, more: boolean): string => `${count} ${count === 1 ? 'message' : 'messages'} found${more ? '; there may be more' : ''}.`,
+    noWords: 'Type a word to search for.',
+    offline: 'Not connected: search again once the connection is back.',
+    inRoom: (room: string): string => `in ${room}`,
+    finding: 'Finding the message…',
+    gone: 'That message is no longer there.',
+    tooFar: 'That message is too far back to show here.',
+  },
   /** The embeddable widget on the host's pages. */
   widget: {
     open: 'Chat',

@@ -33,6 +33,12 @@ export function wordsOf(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
+/** Every word of `text` as written, with its index: a page highlights the words a query matched. */
+export function wordMatches(text: string): IterableIterator<RegExpMatchArray> {
+  // matchAll works on a copy of the pattern, so the shared one's lastIndex never moves.
+  return text.matchAll(WORD);
+}
+
 /** The words of a query (at most {@link MAX_SEARCH_TERMS}). */
 export function searchTerms(text: string): string[] {
   return wordsOf(text).slice(0, MAX_SEARCH_TERMS);
