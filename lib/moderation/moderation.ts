@@ -5,7 +5,7 @@ import type { ChatContext } from '../chat/context';
 import { sendSystemLine } from '../chat/replies';
 import { ChatError } from '../protocol/error-codes';
 import type { ChatSocket } from '../chat/socket-types';
-import type { ModerationEntry } from '../protocol/payloads';
+import { changeStamp, type ModerationEntry } from '../protocol/payloads';
 import { recordAction } from './moderation-log';
 
 /** Default mute length, in seconds. */
@@ -34,9 +34,11 @@ function keysFor(context: ChatContext, nick: string): string[] {
 
 /** Removes a message from history and from every page; resolves true when the store had it. */
 export async function deleteMessage(context: ChatContext, id: number): Promise<boolean> {
-  const found = await context.store.delete(id);
-  context.broadcaster.deleted(id);
-  return found;
+  const change = await context.store.delete(id);
+  // Sent even when the store no longer had it: a page may still show it (pruned, or deleted on a
+  // node whose broadcast this page missed). Only a recorded delete carries its number.
+  context.broadcaster.deleted(id, change && changeStamp(change.rev, change.room));
+  return change !== undefined;
 }
 
 /**
