@@ -192,10 +192,11 @@ export class Broadcaster {
 
   /**
    * A message was removed, whatever its room: sent through the default room, which every socket
-   * is in, and in order after the message, so no page keeps a deleted line.
+   * is in, and in order after the message, so no page keeps a deleted line (a direct
+   * conversation's through each of its users' own audience instead, as its messages went).
    */
-  deleted(id: number, stamp: ChangeStamp = {}): void {
-    this.send(DEFAULT_ROOM, ['delete', { id, ...stamp }]);
+  deleted(id: number, stamp: ChangeStamp = {}, audience: string = DEFAULT_ROOM): void {
+    this.send(audience, ['delete', { id, ...stamp }]);
   }
 
   /** A moderation action or a report, to the moderators only (sockets in {@link MODERATORS_CHANNEL}). */
