@@ -73,7 +73,7 @@ describeWithService('redis', 'cluster (Redis)', () => {
       const [first, second, third] = ids as [number, number, number];
       await alice.timeout(10_000).emitWithAck('react', { id: first, emoji: '👍' });
       // Bob's page on node 2 holds the three lines and has seen change 1.
-      const away = await recordedClient(two, { nick: 'bob', batch: true });
+      const away = recordedClient(two, { nick: 'bob', batch: true });
       const [, meta] = await nextEvent<[unknown[], { rev?: number }]>(away.socket, 'history', 10_000);
       expect(meta).toEqual({ rev: 1 });
       away.socket.disconnect();
@@ -82,7 +82,7 @@ describeWithService('redis', 'cluster (Redis)', () => {
       if (!edited.ok) throw new Error('not edited');
       await alice.timeout(10_000).emitWithAck('react', { id: first, emoji: '👍' });
       expect(await alice.timeout(10_000).emitWithAck('delete', { id: third })).toEqual({ ok: true });
-      const back = await recordedClient(two, { nick: 'bob', batch: true, lastId: third, lastRev: meta.rev });
+      const back = recordedClient(two, { nick: 'bob', batch: true, lastId: third, lastRev: meta.rev });
       await nextEvent(back.socket, 'session', 10_000);
       await settle(500);
       expect(back.events.filter(([name]) => name !== 'users' && name !== 'enter' && name !== 'session')).toEqual([
@@ -135,7 +135,7 @@ function flatten(events: Array<[string, ...unknown[]]>): Array<[string, ...unkno
 }
 
 /** A client of `node` recording every event from its very first (its history included). */
-async function recordedClient(node: ChildServer, auth: Record<string, unknown>): Promise<{ socket: TestSocket; events: Array<[string, ...unknown[]]> }> {
+function recordedClient(node: ChildServer, auth: Record<string, unknown>): { socket: TestSocket; events: Array<[string, ...unknown[]]> } {
   const socket: TestSocket = connectClient(`${node.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, autoConnect: false, auth });
   const events: Array<[string, ...unknown[]]> = [];
   socket.onAny((name: string, ...args: unknown[]) => {
