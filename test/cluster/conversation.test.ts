@@ -6,8 +6,7 @@
 import { io as connectClient } from 'socket.io-client';
 import { stopAllChildServers, type ChildServer } from '../helpers/child-server';
 import { nextEvent, recordEvents, settle, type TestSocket } from '../helpers/chat-server';
-import { Pool } from 'pg';
-import { describeWithService, POSTGRES_URL, REDIS_URL } from '../helpers/services';
+import { describeWithService, REDIS_URL } from '../helpers/services';
 import { startCluster, type TestCluster } from './cluster-harness';
 
 jest.setTimeout(60_000);
@@ -17,15 +16,8 @@ describeWithService('redis', 'cluster (Redis)', () => {
     let cluster: TestCluster | undefined;
 
     afterEach(async () => {
-      const table = cluster?.table;
+      // The harness drops the messages table and every table and sequence beside it.
       await cluster?.cleanup();
-      // The harness drops the messages table; the reactions and blocks tables beside it are this feature's.
-      if (table !== undefined) {
-        const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
-        await admin
-          .query(`DROP TABLE IF EXISTS "${table}_reactions", "${table}_blocks", "${table}_changes"; DROP SEQUENCE IF EXISTS "${table}_change_rev"`)
-          .finally(() => admin.end());
-      }
       cluster = undefined;
       await stopAllChildServers();
     });
