@@ -73,10 +73,12 @@ export function start(doc: Document): () => void {
   const log = new LogView(byId(doc, 'chat-data', HTMLElement), (cid) => late.outbox?.retry(cid), marker);
   const socket = createConnection(config, doc.location.origin, () => {
     const nick = late.session?.handshakeNick ?? null;
-    const lastId = log.lastId;
+    const { lastId, lastRev } = log;
     return {
       ...(nick !== null ? { nick } : {}),
       ...(lastId !== undefined ? { lastId } : {}),
+      // What changed in the messages this page holds is then replayed after its history.
+      ...(lastId !== undefined && lastRev !== undefined ? { lastRev } : {}),
       // This page reads `batch` frames, so a busy room costs the server one write per window.
       batch: true,
     };

@@ -1,5 +1,6 @@
 /** The host's side of moderation and identity: the methods `createChatMiddleware` adds to the middleware. */
 import { signOut } from './namespace/cluster-commands';
+import { audiencesOf } from './namespace/direct-messages';
 import { ChatOptionError, invalidArgument } from './options';
 import type { ChatContext } from './chat/context';
 import { validateMessageText } from './protocol/validate';
@@ -89,7 +90,7 @@ export function createHostApi(getContext: () => ChatContext | undefined): ChatHo
     deleteMessage: (id) => {
       if (!Number.isSafeInteger(id) || id < 0) return Promise.reject(invalidArgument('deleteMessage(id) needs a message id'));
       const context = need('deleteMessage');
-      return deleteMessage(context, id).then((found) => {
+      return deleteMessage(context, id, audiencesOf).then((found) => {
         log(context, { action: 'delete', messageId: id });
         return found;
       });

@@ -31,6 +31,9 @@ export type {
   StoredMessage,
   ReactResult,
   SearchQuery,
+  MessageChangeRef,
+  MessageChange,
+  ChangesAfter,
 } from './options';
 export type { ClusterState, ClusterStatus, ClusterRedis } from './cluster/chat-cluster';
 export type { DependencyState, DependencyStatus, ChatStatus } from './chat/dependency-status';

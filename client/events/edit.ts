@@ -6,4 +6,5 @@ import type { ChatContext } from '../context';
 export function onEdit(ctx: ChatContext, notice: EditNotice): void {
   if (typeof notice.id !== 'number' || typeof notice.m !== 'string') return;
   ctx.rooms.eachLog((log) => log.applyEdit(notice.id, notice.m, notice.editedTs));
+  ctx.rooms.seenRev(notice.room, notice.rev);
 }

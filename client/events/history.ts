@@ -5,6 +5,7 @@ import type { ChatContext } from '../context';
 /** Adds the replayed messages (the log skips any it shows already); offers a gap's earlier ones. */
 export function onHistory(ctx: ChatContext, messages: ChatMessage[], meta: HistoryMeta | undefined): void {
   if (!Array.isArray(messages)) return;
+  ctx.rooms.seenRev(meta?.room, meta?.rev);
   if (typeof meta?.room === 'string' && meta.room !== '') {
     ctx.rooms.messages(meta.room, messages, false);
     return;

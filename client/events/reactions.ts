@@ -6,4 +6,5 @@ import type { ChatContext } from '../context';
 export function onReactions(ctx: ChatContext, notice: ReactionsNotice): void {
   if (typeof notice.id !== 'number') return;
   ctx.rooms.eachLog((log) => log.applyReactions(notice.id, notice.counts));
+  ctx.rooms.seenRev(notice.room, notice.rev);
 }

@@ -149,6 +149,11 @@ export class Rooms {
     if (live) this.noteMessages(name, messages, added);
   }
 
+  /** A change number of room `name` (its history's, or an edit's, reaction's or delete's). */
+  seenRev(name: unknown, rev: unknown): void {
+    this.rooms.get(foldNick(typeof name === 'string' ? name : DEFAULT_ROOM))?.log.seenRev(rev);
+  }
+
   /** Everyone in a room (sent when this page joined it). */
   users(name: string, nicks: readonly string[]): void {
     this.rooms.get(foldNick(name))?.nicks.replace(nicks);
@@ -191,9 +196,11 @@ export class Rooms {
       status.info(strings.rooms.joinFirstLogIn);
       return;
     }
-    const lastId = room.log.lastId;
+    const { lastId, lastRev } = room.log;
     status.info(strings.rooms.joining(room.name));
-    socket.timeout(ACK_TIMEOUT_MS).emit('join', lastId === undefined ? { room: room.name } : { room: room.name, lastId }, (err: Error | null, ack: JoinAck) => {
+    // With lastRev, the server also replays what changed in the messages this log holds.
+    const request = lastId === undefined ? { room: room.name } : { room: room.name, lastId, ...(lastRev !== undefined ? { lastRev } : {}) };
+    socket.timeout(ACK_TIMEOUT_MS).emit('join', request, (err: Error | null, ack: JoinAck) => {
       if (err) {
         status.error(strings.noAnswer);
         return;

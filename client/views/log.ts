@@ -29,6 +29,8 @@ export class LogView {
   private readonly lines = new Map<number, HTMLElement>();
   private readonly pending = new Map<string, HTMLElement>();
   private greatest: number | undefined;
+  /** The greatest change number (`rev`) seen for this log's room, for `lastRev` on reconnect. */
+  private greatestRev: number | undefined;
   private ownKey: string | null = null;
   // Each rendered text's source, so a change of your own name can render mentions again.
   private readonly sources = new WeakMap<HTMLElement, string>();
@@ -69,6 +71,16 @@ export class LogView {
   /** The greatest message id received from the server, for the handshake's `lastId`. */
   get lastId(): number | undefined {
     return this.greatest;
+  }
+
+  /** The greatest change number seen, for the handshake's or the join's `lastRev`. */
+  get lastRev(): number | undefined {
+    return this.greatestRev;
+  }
+
+  /** Notes a change number from `history`'s meta or an `edit`, `reactions` or `delete` event. */
+  seenRev(rev: unknown): void {
+    if (typeof rev === 'number' && Number.isSafeInteger(rev) && rev > (this.greatestRev ?? -1)) this.greatestRev = rev;
   }
 
   /** Moves the keyboard focus to the log (it is focusable so keyboards can scroll it). */

@@ -10,7 +10,7 @@
  * clients expect).
  */
 import type { BatchedEvent } from '../protocol/events';
-import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type EditNotice, type ModerationUpdate, type ReactionsNotice } from '../protocol/payloads';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChangeStamp, type ChatMessage, type EditNotice, type ModerationUpdate, type ReactionsNotice } from '../protocol/payloads';
 import { Deliveries } from './deliveries';
 import { NO_BUS, type EventBus } from './event-bus';
 import { EventBatcher } from './event-batcher';
@@ -192,10 +192,11 @@ export class Broadcaster {
 
   /**
    * A message was removed, whatever its room: sent through the default room, which every socket
-   * is in, and in order after the message, so no page keeps a deleted line.
+   * is in, and in order after the message, so no page keeps a deleted line (a direct
+   * conversation's through each of its users' own audience instead, as its messages went).
    */
-  deleted(id: number): void {
-    this.send(DEFAULT_ROOM, ['delete', { id }]);
+  deleted(id: number, stamp: ChangeStamp = {}, audience: string = DEFAULT_ROOM): void {
+    this.send(audience, ['delete', { id, ...stamp }]);
   }
 
   /** A moderation action or a report, to the moderators only (sockets in {@link MODERATORS_CHANNEL}). */

@@ -2,7 +2,18 @@
 import { ChatError } from '../protocol/error-codes';
 import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
 import { wordsOf } from '../protocol/search-query';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
+import type {
+  AppendResult,
+  ChangesAfter,
+  MessageChange,
+  MessageChangeRef,
+  MessageStore,
+  MessagesAfter,
+  NewMessage,
+  ReactResult,
+  SearchQuery,
+  StoredMessage,
+} from '../options/message-store';
 
 /** One kept message, with what the wire shape leaves out. */
 interface Kept {
@@ -16,6 +27,15 @@ interface Kept {
   replyTo: { id: number; u: string; m: string } | undefined;
   /** Emoji → who reacted with it; emoji in the order first used. */
   reactions: Map<string, Set<string>> | undefined;
+}
+
+/** A message's latest change: what it was (so far) and its number. */
+interface Changed {
+  room: string;
+  rev: number;
+  edited: boolean;
+  reacted: boolean;
+  deleted: boolean;
 }
 
 /** Options of {@link MemoryStore}. */
@@ -32,6 +52,9 @@ export class MemoryStore implements MessageStore {
   private nextId = 1;
   /** `blocker\u0000blocked` pairs of nickname keys. */
   private readonly blocks = new Set<string>();
+  /** Message id → its latest change, in rev order (an entry moves to the end when it changes again). */
+  private readonly changes = new Map<number, Changed>();
+  private lastRev = 0;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxMessages = options.maxMessages ?? 10_000;
@@ -53,6 +76,7 @@ export class MemoryStore implements MessageStore {
       // Trim in chunks so that a full store does not shift the array on every append.
       if (this.messages.length > this.maxMessages * 1.25) {
         this.messages = this.messages.slice(-this.maxMessages);
+        this.forgetChangesBefore(this.messages[0]?.id ?? 0);
       }
     }
     if (dedupeKey !== undefined) {
@@ -84,12 +108,12 @@ export class MemoryStore implements MessageStore {
     return Promise.resolve(kept && { message: this.toMessage(kept), room: kept.room, authorKey: kept.authorKey });
   }
 
-  edit(id: number, m: string, editedTs: number): Promise<boolean> {
+  edit(id: number, m: string, editedTs: number): Promise<MessageChangeRef | undefined> {
     const kept = this.find(id);
-    if (!kept) return Promise.resolve(false);
+    if (!kept) return Promise.resolve(undefined);
     kept.m = m;
     kept.editedTs = editedTs;
-    return Promise.resolve(true);
+    return Promise.resolve(this.recordChange(id, kept.room, 'edited'));
   }
 
   react(id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | undefined> {
@@ -108,7 +132,7 @@ export class MemoryStore implements MessageStore {
       if (reactions.size >= maxDistinct) return Promise.reject(new ChatError('TOO_MANY_REACTIONS'));
       reactions.set(emoji, new Set([userKey]));
     }
-    return Promise.resolve({ counts: countsOf(kept), reacted });
+    return Promise.resolve({ counts: countsOf(kept), reacted, rev: this.recordChange(id, kept.room, 'reacted').rev });
   }
 
   /** Scans the kept messages, newest first: memory has no index, and holds few messages. */
@@ -139,15 +163,50 @@ export class MemoryStore implements MessageStore {
     return Promise.resolve(this.blocks.has(`${blockerKey}\u0000${blockedKey}`));
   }
 
-  delete(id: number): Promise<boolean> {
-    const index = this.messages.findIndex((stored) => stored.id === id);
-    if (index < 0) return Promise.resolve(false);
+  delete(id: number): Promise<MessageChangeRef | undefined> {
+    const floor = Math.max(0, this.messages.length - this.maxMessages);
+    const index = this.messages.findIndex((stored, i) => i >= floor && stored.id === id);
+    const kept = this.messages[index];
+    if (index < 0 || kept === undefined) return Promise.resolve(undefined);
     this.messages.splice(index, 1);
-    return Promise.resolve(true);
+    return Promise.resolve(this.recordChange(id, kept.room, 'deleted'));
+  }
+
+  changesAfter(room: string, rev: number, upToId: number, limit: number): Promise<ChangesAfter> {
+    const found: MessageChange[] = [];
+    for (const [id, changed] of this.changes) {
+      if (changed.room !== room || changed.rev <= rev || id > upToId) continue;
+      const kept = changed.deleted ? undefined : this.find(id);
+      found.push({ id, rev: changed.rev, message: kept && this.toMessage(kept), edited: changed.edited, reacted: changed.reacted });
+    }
+    const truncated = found.length > limit;
+    return Promise.resolve({ changes: truncated ? found.slice(found.length - limit) : found, truncated });
+  }
+
+  /** Scans the log (as long as the kept messages at most): memory holds few. */
+  currentRev(room: string): Promise<number> {
+    let rev = 0;
+    for (const changed of this.changes.values()) if (changed.room === room) rev = changed.rev;
+    return Promise.resolve(rev);
   }
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /** Numbers a change of message `id` and moves its entry to the end of the log. */
+  private recordChange(id: number, room: string, kind: 'edited' | 'reacted' | 'deleted'): MessageChangeRef {
+    const before = this.changes.get(id);
+    const changed: Changed = { room, rev: ++this.lastRev, edited: before?.edited ?? false, reacted: before?.reacted ?? false, deleted: false };
+    changed[kind] = true;
+    this.changes.delete(id);
+    this.changes.set(id, changed);
+    return { rev: changed.rev, room };
+  }
+
+  /** Retention: changes of messages older than the oldest kept one are nobody's concern any more. */
+  private forgetChangesBefore(oldestId: number): void {
+    for (const id of this.changes.keys()) if (id < oldestId) this.changes.delete(id);
   }
 
   /** The newest `limit` matching messages of a room, oldest first. */

@@ -5,10 +5,21 @@ import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
 import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
+import type {
+  AppendResult,
+  ChangesAfter,
+  MessageChange,
+  MessageChangeRef,
+  MessageStore,
+  MessagesAfter,
+  NewMessage,
+  ReactResult,
+  SearchQuery,
+  StoredMessage,
+} from '../options/message-store';
 import { loadPg, type PgPoolLike } from './load-pg';
 import { migratePostgres } from './sql/postgres-migrations';
-import { APPEND_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
+import { APPEND_LOCK_CLASS, CHANGE_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
 import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
 import { checkOptionKeys, resolveRetention, showValue, type Retention, type RetentionOptions } from './sql/store-options';
@@ -55,6 +66,21 @@ interface KeyedRow extends RoomRow {
   author_key: string | null;
 }
 
+/** A row of the changes log (kinds: 1 edited, 2 reactions, 4 deleted, as in SQLite). */
+interface ChangeRow {
+  message_id: string | number;
+  rev: string | number;
+  kinds: number;
+}
+
+/** The bits of the changes log's `kinds`. */
+const EDITED = 1;
+const REACTED = 2;
+const DELETED = 4;
+
+/** A pooled connection inside a transaction. */
+type PgClient = Awaited<ReturnType<PgPoolLike['connect']>>;
+
 /** An append waiting for the next batch insert. */
 interface PendingAppend {
   input: NewMessage;
@@ -91,6 +117,12 @@ interface Queries {
   block: string;
   unblock: string;
   isBlocked: string;
+  lockChanges: string;
+  logChange: string;
+  byIds: string;
+  pruneChanges: string;
+  changesAfter: string;
+  currentRev: string;
 }
 
 /**
@@ -254,11 +286,15 @@ export class PostgresStore implements MessageStore {
     return result;
   }
 
-  async edit(id: number, m: string, editedTs: number): Promise<boolean> {
+  async edit(id: number, m: string, editedTs: number): Promise<MessageChangeRef | undefined> {
     assertStorableMessage('PostgresStore', { room: '', u: '', m, ts: editedTs });
     this.assertOpen('edit');
-    const result = await this.run('edit', (queries) => this.pool.query(queries.edit, [m, editedTs, id]));
-    return (result.rowCount ?? 0) > 0;
+    return this.run('edit', (queries) =>
+      this.changeTransaction(queries, async (client) => {
+        const row = (await client.query<{ room: string }>(queries.edit, [m, editedTs, id])).rows[0];
+        return row && (await this.recordChange(client, queries, id, row.room, EDITED));
+      }),
+    );
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
@@ -288,10 +324,41 @@ export class PostgresStore implements MessageStore {
     return found.rows.length > 0;
   }
 
-  async delete(id: number): Promise<boolean> {
+  async delete(id: number): Promise<MessageChangeRef | undefined> {
     this.assertOpen('delete');
-    const result = await this.run('delete', (queries) => this.pool.query<{ deleted: string | number }>(queries.delete, [id]));
-    return toNumber(result.rows[0]?.deleted ?? 0) > 0;
+    return this.run('delete', (queries) =>
+      this.changeTransaction(queries, async (client) => {
+        const row = (await client.query<{ room: string }>(queries.delete, [id])).rows[0];
+        return row && (await this.recordChange(client, queries, id, row.room, DELETED));
+      }),
+    );
+  }
+
+  async changesAfter(room: string, rev: number, upToId: number, limit: number): Promise<ChangesAfter> {
+    assertReadArguments('PostgresStore', 'changesAfter', room, upToId, limit);
+    assertReadArguments('PostgresStore', 'changesAfter', room, rev, limit);
+    this.assertOpen('changesAfter');
+    return this.run('changesAfter', async (queries) => {
+      // Newest first, one more than asked to tell whether there were more.
+      const rows = (await this.pool.query<ChangeRow>(queries.changesAfter, [room, rev, upToId, limit + 1])).rows;
+      const truncated = rows.length > limit;
+      const kept = (truncated ? rows.slice(0, limit) : rows).reverse();
+      const present = kept.filter((row) => (row.kinds & DELETED) === 0).map((row) => toNumber(row.message_id));
+      const messages = new Map<number, ChatMessage>();
+      if (present.length > 0) {
+        const found = (await this.pool.query<RoomRow>(queries.byIds, [present])).rows;
+        for (const message of await this.withReactions(queries, found.map((row) => toMessage(row.room, row)))) messages.set(message.id, message);
+      }
+      return { changes: kept.map((row) => changeOf(row, messages.get(toNumber(row.message_id)))), truncated };
+    });
+  }
+
+  async currentRev(room: string): Promise<number> {
+    assertReadArguments('PostgresStore', 'currentRev', room, 0, 1);
+    this.assertOpen('currentRev');
+    const found = await this.run('currentRev', (queries) => this.pool.query<{ rev: string | number | null }>(queries.currentRev, [room]));
+    const rev = found.rows[0]?.rev;
+    return rev === null || rev === undefined ? 0 : toNumber(rev);
   }
 
   /**
@@ -460,29 +527,44 @@ export class PostgresStore implements MessageStore {
   }
 
   /**
-   * One transaction that locks the message's row first, so that two nodes adding emoji to one
-   * message at once cannot both pass the distinct-emoji limit.
+   * Toggles in a change transaction (see {@link changeTransaction}), locking the message's row
+   * too, so that two nodes adding emoji to one message at once cannot both pass the limit.
    */
   private async toggleReaction(queries: Queries, id: number, userKey: string, emoji: string, maxDistinct: number): Promise<ReactResult | 'too-many' | undefined> {
+    return this.changeTransaction(queries, async (client): Promise<ReactResult | 'too-many' | undefined> => {
+      const locked = (await client.query<{ room: string }>(queries.lockMessage, [id])).rows[0];
+      if (locked === undefined) return undefined;
+      const removed = ((await client.query(queries.removeReaction, [id, emoji, userKey])).rowCount ?? 0) > 0;
+      if (!removed) {
+        const found = await client.query<{ kinds: string | number; has: boolean | null }>(queries.distinctReactions, [id, emoji]);
+        const { kinds, has } = found.rows[0] ?? { kinds: 0, has: false };
+        if (has !== true && toNumber(kinds) >= maxDistinct) return 'too-many';
+        await client.query(queries.addReaction, [id, emoji, userKey, Date.now()]);
+      }
+      const { rev } = await this.recordChange(client, queries, id, locked.room, REACTED);
+      const counts: ReactionCounts = {};
+      const rows = await client.query<{ emoji: string; n: string | number }>(queries.reactionCounts, [[id]]);
+      for (const row of rows.rows) counts[row.emoji] = toNumber(row.n);
+      return { counts, reacted: !removed, rev };
+    });
+  }
+
+  /**
+   * Runs a change to a message in one transaction that first takes the table's change lock: the
+   * change's number is drawn under it and the lock is released only at commit, so numbers commit
+   * in order across every process (as ids do, see {@link append}) and a reader that saw number n
+   * never later finds n − 1 appear. Taking it first in every change transaction also means two
+   * of them never wait on each other's row locks in opposite orders. Committed unless `work`
+   * resolves undefined or 'too-many' (nothing changed).
+   */
+  private async changeTransaction<T>(queries: Queries, work: (client: PgClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let failure: Error | undefined;
     try {
       await client.query('BEGIN');
       try {
-        const result = await (async (): Promise<ReactResult | 'too-many' | undefined> => {
-          if ((await client.query(queries.lockMessage, [id])).rows.length === 0) return undefined;
-          const removed = ((await client.query(queries.removeReaction, [id, emoji, userKey])).rowCount ?? 0) > 0;
-          if (!removed) {
-            const found = await client.query<{ kinds: string | number; has: boolean | null }>(queries.distinctReactions, [id, emoji]);
-            const { kinds, has } = found.rows[0] ?? { kinds: 0, has: false };
-            if (has !== true && toNumber(kinds) >= maxDistinct) return 'too-many';
-            await client.query(queries.addReaction, [id, emoji, userKey, Date.now()]);
-          }
-          const counts: ReactionCounts = {};
-          const rows = await client.query<{ emoji: string; n: string | number }>(queries.reactionCounts, [[id]]);
-          for (const row of rows.rows) counts[row.emoji] = toNumber(row.n);
-          return { counts, reacted: !removed };
-        })();
+        await client.query(queries.lockChanges);
+        const result = await work(client);
         await client.query(result === undefined || result === 'too-many' ? 'ROLLBACK' : 'COMMIT');
         return result;
       } catch (error) {
@@ -493,8 +575,16 @@ export class PostgresStore implements MessageStore {
       failure = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
+      // Handing the error back makes the pool discard the connection instead of reusing it.
       client.release(failure);
     }
+  }
+
+  /** Numbers and records a change, inside {@link changeTransaction}. */
+  private async recordChange(client: PgClient, queries: Queries, id: number, room: string, kind: number): Promise<MessageChangeRef> {
+    const row = (await client.query<{ rev: string | number }>(queries.logChange, [id, room, kind])).rows[0];
+    if (!row) throw new Error('recording the change returned no row');
+    return { rev: toNumber(row.rev), room };
   }
 
   private async rows(text: string, values: unknown[]): Promise<Row[]> {
@@ -511,6 +601,7 @@ export class PostgresStore implements MessageStore {
       if (this.retention.maxAgeMs !== undefined) {
         await this.pool.query(queries.pruneByAge, [Date.now() - this.retention.maxAgeMs]);
       }
+      await this.pool.query(queries.pruneChanges);
     })
       // The message that triggered the prune is stored; only the clean-up failed (and was
       // logged), and the next prune retries it, so the caller still gets its ack.
@@ -563,14 +654,24 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
       SELECT (SELECT first FROM ids) AS first, ARRAY(SELECT id FROM inserted) AS ids`,
     byClientId: `SELECT ${columns}, room FROM ${table} WHERE author_key = $1 AND cid = $2`,
     byId: `SELECT ${columns}, room, author_key FROM ${table} WHERE id = $1`,
-    edit: `UPDATE ${table} SET m = $1, edited_ts = $2 WHERE id = $3`,
+    edit: `UPDATE ${table} SET m = $1, edited_ts = $2 WHERE id = $3 RETURNING room`,
     // Every delete takes the message's reactions with it, in the same statement.
-    delete: `WITH gone AS (DELETE FROM ${table} WHERE id = $1 RETURNING id),
+    delete: `WITH gone AS (DELETE FROM ${table} WHERE id = $1 RETURNING id, room),
       forgotten AS (DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone))
-      SELECT count(*) AS deleted FROM gone`,
+      SELECT room FROM gone`,
+    lockChanges: `SELECT pg_advisory_xact_lock(${CHANGE_LOCK_CLASS}, ${tableOid})`,
+    // One row per message: its latest number, and every kind of change it had (a delete wins).
+    logChange: `INSERT INTO ${names.changes} AS c (message_id, room, rev, kinds) VALUES ($1, $2, nextval('${names.changeRev}'), $3)
+      ON CONFLICT (message_id) DO UPDATE SET rev = excluded.rev, kinds = c.kinds | excluded.kinds
+      RETURNING rev`,
+    byIds: `SELECT ${columns}, room FROM ${table} WHERE id = ANY($1::bigint[])`,
+    // What retention dropped: changes of messages older than the oldest one kept (none when empty).
+    pruneChanges: `DELETE FROM ${names.changes} WHERE message_id < (SELECT min(id) FROM ${table})`,
+    changesAfter: `SELECT message_id, rev, kinds FROM ${names.changes} WHERE room = $1 AND rev > $2 AND message_id <= $3 ORDER BY rev DESC LIMIT $4`,
+    currentRev: `SELECT max(rev) AS rev FROM ${names.changes} WHERE room = $1`,
     reactionCounts: `SELECT message_id, emoji, count(*) AS n FROM ${reactions} WHERE message_id = ANY($1::bigint[])
       GROUP BY message_id, emoji ORDER BY message_id, min(seq)`,
-    lockMessage: `SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`,
+    lockMessage: `SELECT room FROM ${table} WHERE id = $1 FOR UPDATE`,
     removeReaction: `DELETE FROM ${reactions} WHERE message_id = $1 AND emoji = $2 AND user_key = $3`,
     distinctReactions: `SELECT count(DISTINCT emoji) AS kinds, bool_or(emoji = $2) AS has FROM ${reactions} WHERE message_id = $1`,
     // The same expression as the GIN index (migration 5), so the planner can use it.
@@ -588,6 +689,18 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
       DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone)`,
     pruneByAge: `WITH gone AS (DELETE FROM ${table} WHERE ts < $1 RETURNING id)
       DELETE FROM ${reactions} WHERE message_id IN (SELECT id FROM gone)`,
+  };
+}
+
+/** A changes-log row with its message as it is now (undefined once deleted). */
+function changeOf(row: ChangeRow, message: ChatMessage | undefined): MessageChange {
+  const deleted = (row.kinds & DELETED) !== 0;
+  return {
+    id: toNumber(row.message_id),
+    rev: toNumber(row.rev),
+    message: deleted ? undefined : message,
+    edited: (row.kinds & EDITED) !== 0,
+    reacted: (row.kinds & REACTED) !== 0,
   };
 }
 

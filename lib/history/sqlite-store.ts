@@ -7,7 +7,18 @@ import { ChatOptionError } from '../options/option-error';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatError } from '../protocol/error-codes';
 import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
-import type { AppendResult, MessageStore, MessagesAfter, NewMessage, ReactResult, SearchQuery, StoredMessage } from '../options/message-store';
+import type {
+  AppendResult,
+  ChangesAfter,
+  MessageChange,
+  MessageChangeRef,
+  MessageStore,
+  MessagesAfter,
+  NewMessage,
+  ReactResult,
+  SearchQuery,
+  StoredMessage,
+} from '../options/message-store';
 import { migrateSqlite } from './sql/sqlite-migrations';
 import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
@@ -65,6 +76,18 @@ function appended(id: number, input: NewMessage): ChatMessage {
   return withExtras(toChatMessage(id, input.room, input.u, input.m, input.ts), { replyTo: input.replyTo });
 }
 
+/** A row of the changes log (kinds: 1 edited, 2 reactions, 4 deleted). */
+interface ChangeRow {
+  message_id: number;
+  rev: number;
+  kinds: number;
+}
+
+/** The bits of `message_changes.kinds`. */
+const EDITED = 1;
+const REACTED = 2;
+const DELETED = 4;
+
 /** The statements, prepared once when the store opens. */
 interface Statements {
   insert: Database.Statement<InsertValues, { id: number }>;
@@ -74,9 +97,13 @@ interface Statements {
   after: Database.Statement<[string, number, number], Row>;
   pruneByCount: Database.Statement<[number]>;
   pruneByAge: Database.Statement<[number]>;
-  deleteById: Database.Statement<[number]>;
   byId: Database.Statement<[number], KeyedRow>;
-  edit: Database.Statement<[string, number, number]>;
+  byIds: Database.Statement<[string], RoomRow>;
+  pruneChanges: Database.Statement<[]>;
+  changesAfter: Database.Statement<[string, number, number, number], ChangeRow>;
+  currentRev: Database.Statement<[string], { rev: number | null }>;
+  edit: Database.Transaction<(m: string, editedTs: number, id: number) => MessageChangeRef | undefined>;
+  deleteById: Database.Transaction<(id: number) => MessageChangeRef | undefined>;
   search: Database.Statement<[string, number, string, number], SearchHit>;
   block: Database.Statement<[string, string]>;
   unblock: Database.Statement<[string, string]>;
@@ -213,9 +240,9 @@ export class SqliteStore implements MessageStore {
     return result;
   }
 
-  async edit(id: number, m: string, editedTs: number): Promise<boolean> {
+  async edit(id: number, m: string, editedTs: number): Promise<MessageChangeRef | undefined> {
     assertStorableMessage('SqliteStore', { room: '', u: '', m, ts: editedTs });
-    return this.run('edit', (statements) => statements.edit.run(m, editedTs, id).changes > 0);
+    return this.run('edit', (statements) => statements.edit.immediate(m, editedTs, id));
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
@@ -238,8 +265,31 @@ export class SqliteStore implements MessageStore {
     return this.run('isBlocked', (statements) => statements.isBlocked.get(blockerKey, blockedKey) !== undefined);
   }
 
-  async delete(id: number): Promise<boolean> {
-    return this.run('delete', (statements) => statements.deleteById.run(id).changes > 0);
+  async delete(id: number): Promise<MessageChangeRef | undefined> {
+    return this.run('delete', (statements) => statements.deleteById.immediate(id));
+  }
+
+  async changesAfter(room: string, rev: number, upToId: number, limit: number): Promise<ChangesAfter> {
+    assertReadArguments('SqliteStore', 'changesAfter', room, upToId, limit);
+    assertReadArguments('SqliteStore', 'changesAfter', room, rev, limit);
+    return this.run('changesAfter', (statements) => {
+      // Newest first, one more than asked to tell whether there were more.
+      const rows = statements.changesAfter.all(room, rev, upToId, limit + 1);
+      const truncated = rows.length > limit;
+      const kept = (truncated ? rows.slice(0, limit) : rows).reverse();
+      const present = kept.filter((row) => (row.kinds & DELETED) === 0).map((row) => row.message_id);
+      const messages = new Map<number, ChatMessage>();
+      if (present.length > 0) {
+        const found = statements.byIds.all(JSON.stringify(present));
+        for (const message of withReactions(statements, found.map((row) => toMessage(row.room, row)))) messages.set(message.id, message);
+      }
+      return { changes: kept.map((row) => changeOf(row, messages.get(row.message_id))), truncated };
+    });
+  }
+
+  async currentRev(room: string): Promise<number> {
+    assertReadArguments('SqliteStore', 'currentRev', room, 0, 1);
+    return this.run('currentRev', (statements) => statements.currentRev.get(room)?.rev ?? 0);
   }
 
   /** Closes the file; the store cannot be opened again. */
@@ -293,6 +343,7 @@ export class SqliteStore implements MessageStore {
       if (this.retention.maxAgeMs !== undefined) {
         deleted += statements.pruneByAge.run(Date.now() - this.retention.maxAgeMs).changes;
       }
+      if (deleted > 0) statements.pruneChanges.run();
       if (deleted > 0) debug('sqlite retention deleted %d messages', deleted);
     } catch (error) {
       // The message that triggered the prune is stored; only the clean-up failed, and the next
@@ -320,6 +371,22 @@ function prepareStatements(db: Database.Database): Statements {
   const removeReaction = db.prepare<[number, string, string]>('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_key = ?');
   const addReaction = db.prepare<[number, string, string, number]>('INSERT INTO reactions (message_id, emoji, user_key, ts) VALUES (?, ?, ?, ?)');
   const messageExists = db.prepare<[number], { id: number }>('SELECT id FROM messages WHERE id = ?');
+  const nextRev = db.prepare<[], { rev: number }>('UPDATE change_counter SET rev = rev + 1 RETURNING rev');
+  // One row per message: its latest number, and every kind of change it had (a delete wins).
+  const logChange = db.prepare<[number, string, number, number]>(
+    `INSERT INTO message_changes (message_id, room, rev, kinds) VALUES (?, ?, ?, ?)
+      ON CONFLICT (message_id) DO UPDATE SET rev = excluded.rev, kinds = kinds | excluded.kinds`,
+  );
+  /** Numbers and records a change; only ever called inside the write transaction that made it. */
+  const recordChange = (id: number, room: string, kind: number): MessageChangeRef => {
+    const counter = nextRev.get();
+    if (!counter) throw new Error('the change counter row is missing');
+    logChange.run(id, room, counter.rev, kind);
+    return { rev: counter.rev, room };
+  };
+  const editRow = db.prepare<[string, number, number], { room: string }>('UPDATE messages SET m = ?, edited_ts = ? WHERE id = ? RETURNING room');
+  const deleteRow = db.prepare<[number], { room: string }>('DELETE FROM messages WHERE id = ? RETURNING room');
+  const roomOf = db.prepare<[number], { room: string }>('SELECT room FROM messages WHERE id = ?');
   const distinctReactions = db.prepare<[string, number], { kinds: number; has: number }>(
     'SELECT count(DISTINCT emoji) AS kinds, coalesce(max(emoji = ?), 0) AS has FROM reactions WHERE message_id = ?',
   );
@@ -333,9 +400,22 @@ function prepareStatements(db: Database.Database): Statements {
       'DELETE FROM messages WHERE id <= (SELECT id FROM messages ORDER BY id DESC LIMIT 1 OFFSET ?)',
     ),
     pruneByAge: db.prepare('DELETE FROM messages WHERE ts < ?'),
-    deleteById: db.prepare('DELETE FROM messages WHERE id = ?'),
     byId: db.prepare(`SELECT ${columns}, room, author_key FROM messages WHERE id = ?`),
-    edit: db.prepare('UPDATE messages SET m = ?, edited_ts = ? WHERE id = ?'),
+    byIds: db.prepare(`SELECT ${columns}, room FROM messages WHERE id IN (SELECT value FROM json_each(?))`),
+    // What retention dropped: changes of messages older than the oldest one kept (none when empty).
+    pruneChanges: db.prepare('DELETE FROM message_changes WHERE message_id < (SELECT min(id) FROM messages)'),
+    changesAfter: db.prepare(
+      'SELECT message_id, rev, kinds FROM message_changes WHERE room = ? AND rev > ? AND message_id <= ? ORDER BY rev DESC LIMIT ?',
+    ),
+    currentRev: db.prepare('SELECT max(rev) AS rev FROM message_changes WHERE room = ?'),
+    edit: db.transaction((m: string, editedTs: number, id: number) => {
+      const row = editRow.get(m, editedTs, id);
+      return row && recordChange(id, row.room, EDITED);
+    }),
+    deleteById: db.transaction((id: number) => {
+      const row = deleteRow.get(id);
+      return row && recordChange(id, row.room, DELETED);
+    }),
     search: db.prepare(
       `SELECT messages.id, messages.room, messages.u, messages.m, messages.ts
         FROM messages_fts JOIN messages ON messages.id = messages_fts.rowid
@@ -355,7 +435,8 @@ function prepareStatements(db: Database.Database): Statements {
         if (has === 0 && kinds >= maxDistinct) return 'too-many' as const;
         addReaction.run(id, emoji, userKey, Date.now());
       }
-      return { counts: countsById(reactionCounts.all(JSON.stringify([id]))).get(id) ?? {}, reacted: !removed };
+      const { rev } = recordChange(id, roomOf.get(id)?.room ?? '', REACTED);
+      return { counts: countsById(reactionCounts.all(JSON.stringify([id]))).get(id) ?? {}, reacted: !removed, rev };
     }),
     // One transaction, so that the first copy cannot be pruned between the insert that found it
     // and the select that reads it.
@@ -366,6 +447,18 @@ function prepareStatements(db: Database.Database): Statements {
       if (!first) throw new Error('INSERT conflicted on (author_key, cid) but no such row exists');
       return { message: toMessage(first.room, first), duplicate: true };
     }),
+  };
+}
+
+/** A changes-log row with its message as it is now (undefined once deleted). */
+function changeOf(row: ChangeRow, message: ChatMessage | undefined): MessageChange {
+  const deleted = (row.kinds & DELETED) !== 0;
+  return {
+    id: row.message_id,
+    rev: row.rev,
+    message: deleted ? undefined : message,
+    edited: (row.kinds & EDITED) !== 0,
+    reacted: (row.kinds & REACTED) !== 0,
   };
 }
 

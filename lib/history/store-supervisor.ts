@@ -8,6 +8,8 @@ import createDebug from 'debug';
 import type { ChatLogger } from '../options/logger';
 import type {
   AppendResult,
+  ChangesAfter,
+  MessageChangeRef,
   MessageStore,
   MessagesAfter,
   NewMessage,
@@ -127,7 +129,7 @@ export class StoreSupervisor implements MessageStore {
     return this.call(() => this.store.get(id));
   }
 
-  edit(id: number, m: string, editedTs: number): Promise<boolean> {
+  edit(id: number, m: string, editedTs: number): Promise<MessageChangeRef | undefined> {
     return this.call(() => this.store.edit(id, m, editedTs));
   }
 
@@ -147,8 +149,16 @@ export class StoreSupervisor implements MessageStore {
     return this.call(() => this.store.isBlocked(blockerKey, blockedKey));
   }
 
-  delete(id: number): Promise<boolean> {
+  delete(id: number): Promise<MessageChangeRef | undefined> {
     return this.call(() => this.store.delete(id));
+  }
+
+  changesAfter(room: string, rev: number, upToId: number, limit: number): Promise<ChangesAfter> {
+    return this.call(() => this.store.changesAfter(room, rev, upToId, limit));
+  }
+
+  currentRev(room: string): Promise<number> {
+    return this.call(() => this.store.currentRev(room));
   }
 
   /**

@@ -5,7 +5,8 @@ import type { ChatContext } from '../chat/context';
 import { sendSystemLine } from '../chat/replies';
 import { ChatError } from '../protocol/error-codes';
 import type { ChatSocket } from '../chat/socket-types';
-import type { ModerationEntry } from '../protocol/payloads';
+import { isDirectRoom } from '../protocol/direct-room';
+import { changeStamp, type ModerationEntry } from '../protocol/payloads';
 import { recordAction } from './moderation-log';
 
 /** Default mute length, in seconds. */
@@ -32,11 +33,21 @@ function keysFor(context: ChatContext, nick: string): string[] {
   return [...keys];
 }
 
-/** Removes a message from history and from every page; resolves true when the store had it. */
-export async function deleteMessage(context: ChatContext, id: number): Promise<boolean> {
-  const found = await context.store.delete(id);
-  context.broadcaster.deleted(id);
-  return found;
+/**
+ * Removes a message from history and from every page; resolves true when the store had it.
+ * `directAudiences`: where a direct conversation's events go (its two users' sockets), so that a
+ * delete there, which names the conversation, reaches no one else.
+ */
+export async function deleteMessage(context: ChatContext, id: number, directAudiences: (room: string) => string[]): Promise<boolean> {
+  const change = await context.store.delete(id);
+  if (change !== undefined && isDirectRoom(change.room)) {
+    for (const audience of directAudiences(change.room)) context.broadcaster.deleted(id, changeStamp(change.rev, change.room), audience);
+    return true;
+  }
+  // Sent even when the store no longer had it: a page may still show it (pruned, or deleted on a
+  // node whose broadcast this page missed). Only a recorded delete carries its number.
+  context.broadcaster.deleted(id, change && changeStamp(change.rev, change.room));
+  return change !== undefined;
 }
 
 /**

@@ -2,6 +2,7 @@
 import { deleteMessage, logAction } from '../moderation/moderation';
 import { ChatError } from '../protocol/error-codes';
 import { parseIdRequest } from '../protocol/validate';
+import { audiencesOf } from './direct-messages';
 import type { EventHandler } from './handler-context';
 import { assertOwnWithinWindow, readableMessage } from './own-message';
 
@@ -13,7 +14,7 @@ export const handleDelete: EventHandler<'delete'> = async (context, socket, args
     if (socket.data.nick === undefined) throw new ChatError('NOT_LOGGED_IN');
     assertOwnWithinWindow(context, socket, await readableMessage(context, socket, id), Date.now());
   }
-  await deleteMessage(context, id);
+  await deleteMessage(context, id, audiencesOf);
   // A moderator's delete is a moderation action; an author taking back their own line is not.
   if (moderator) await logAction(context, { by: socket.data.nick ?? socket.data.user?.nick ?? '', action: 'delete', messageId: id });
   reply({ ok: true });

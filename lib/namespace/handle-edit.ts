@@ -1,6 +1,7 @@
 /** `edit({ id, m }, ack)`: an author changes their own message, stored, then shown to its room. */
 import { screenMessage } from '../moderation/screen-message';
 import { ChatError } from '../protocol/error-codes';
+import { changeStamp } from '../protocol/payloads';
 import { parseEditRequest } from '../protocol/validate';
 import { audiencesOf } from './direct-messages';
 import type { EventHandler } from './handler-context';
@@ -16,9 +17,11 @@ export const handleEdit: EventHandler<'edit'> = async (context, socket, args, re
   // The new text passes the same checks as a new message: a mute, then the host's onMessage.
   const m = await screenMessage(context, socket, request.m, stored.room);
   await context.broadcaster.track(async () => {
+    const change = await context.store.edit(request.id, m, editedTs);
     // Deleted between the check and now: nothing to show.
-    if (!(await context.store.edit(request.id, m, editedTs))) throw new ChatError('MESSAGE_NOT_FOUND');
-    reply({ ok: true, id: request.id, m, editedTs });
-    for (const audience of audiencesOf(stored.room)) context.broadcaster.edited(audience, { id: request.id, m, editedTs });
+    if (change === undefined) throw new ChatError('MESSAGE_NOT_FOUND');
+    const notice = { id: request.id, m, editedTs, ...changeStamp(change.rev, change.room) };
+    reply({ ok: true, ...notice });
+    for (const audience of audiencesOf(stored.room)) context.broadcaster.edited(audience, notice);
   });
 };

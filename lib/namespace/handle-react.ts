@@ -1,5 +1,6 @@
 /** `react({ id, emoji }, ack)`: toggles this user's reaction on a message; the room gets the new counts. */
 import { ChatError } from '../protocol/error-codes';
+import { changeStamp } from '../protocol/payloads';
 import { MAX_REACTIONS_PER_MESSAGE } from '../protocol/emoji';
 import { parseReactRequest } from '../protocol/validate';
 import { audiencesOf } from './direct-messages';
@@ -16,6 +17,7 @@ export const handleReact: EventHandler<'react'> = async (context, socket, args, 
     const result = await context.store.react(id, nickKey, emoji, MAX_REACTIONS_PER_MESSAGE);
     if (result === undefined) throw new ChatError('MESSAGE_NOT_FOUND');
     reply({ ok: true, id, counts: result.counts, reacted: result.reacted });
-    for (const audience of audiencesOf(room)) context.broadcaster.reactionsChanged(audience, { id, counts: result.counts });
+    const notice = { id, counts: result.counts, ...changeStamp(result.rev, room) };
+    for (const audience of audiencesOf(room)) context.broadcaster.reactionsChanged(audience, notice);
   });
 };

@@ -4,6 +4,7 @@ import { DEFAULT_ROOM } from '../protocol/payloads';
 import { isPlainObject, parseLastId } from '../protocol/validate';
 import { validateNick } from '../protocol/nick';
 import type { HandlerContext } from './handler-context';
+import { changeMeta, emitEach, missedChanges, parseLastRev, type HeldState } from './missed-changes';
 import { logIn } from './handle-login';
 import { refuse } from '../chat/replies';
 import type { ChatSocket } from '../chat/socket-types';
@@ -14,7 +15,7 @@ import type { ChatSocket } from '../chat/socket-types';
  */
 export async function welcome(context: HandlerContext, socket: ChatSocket): Promise<void> {
   const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
-  await sendHistory(context, socket, parseLastId(auth.lastId));
+  await sendHistory(context, socket, { lastId: parseLastId(auth.lastId), lastRev: parseLastRev(auth.lastRev) });
   if (socket.data.user !== undefined) return welcomeUser(context, socket);
   if (auth.nick === undefined || auth.nick === null) {
     socket.emit('session', { nick: null });
@@ -35,17 +36,26 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
  * live events from its connection (see connection.ts) until the history is out, then sends what it
  * held except lines the history carried; later live copies of those lines are dropped too.
  */
-async function sendHistory(context: HandlerContext, socket: ChatSocket, lastId: number | undefined): Promise<void> {
+async function sendHistory(context: HandlerContext, socket: ChatSocket, held: HeldState): Promise<void> {
   const { store, options, broadcaster } = context;
+  const { lastId } = held;
   broadcaster.hold(socket);
   try {
+    // The room's change number first: every change up to it is then in what the reads return.
+    const rev = await store.currentRev(DEFAULT_ROOM);
     const { messages, truncated } =
       lastId !== undefined
         ? await store.after(DEFAULT_ROOM, lastId, options.reconnectLimit)
         : { messages: options.historyLimit > 0 ? await store.latest(DEFAULT_ROOM, options.historyLimit) : [], truncated: false };
+    const missed = await missedChanges(store, DEFAULT_ROOM, held, options.reconnectLimit);
+    const meta = { ...(truncated ? { truncated: true } : {}), ...changeMeta(rev, missed.truncated) };
     // What the history carried: older messages are the past, not a gap to repair.
     const covered = Math.max(lastId ?? 0, messages[messages.length - 1]?.id ?? 0);
-    broadcaster.release(socket, () => socket.emit('history', context.avatars.decorateAll(messages), truncated ? { truncated: true } : {}), messages, covered, DEFAULT_ROOM, lastId ?? 0);
+    const first = (): void => {
+      socket.emit('history', context.avatars.decorateAll(messages), meta);
+      emitEach(socket, missed.events);
+    };
+    broadcaster.release(socket, first, messages, covered, DEFAULT_ROOM, lastId ?? 0);
   } catch (error) {
     // The chat stays usable without its past; the page learns why its log starts empty.
     broadcaster.release(socket, () => refuse(context.logger, socket, 'reading history', error), [], lastId ?? 0);

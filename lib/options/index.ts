@@ -5,4 +5,4 @@ export { DEFAULTS, FRAME_OVERHEAD_BYTES } from './defaults';
 export { resolveOptions, assertServer, OPTION_NAMES } from './resolve-options';
 export { ChatOptionError, invalidArgument, invalidOption, unknownOption, type OptionErrorCode } from './option-error';
 export type { ChatLogger } from './logger';
-export type { MessageStore, NewMessage, AppendResult, MessagesAfter, StoredMessage, ReactResult, SearchQuery } from './message-store';
+export type { MessageStore, NewMessage, AppendResult, MessagesAfter, StoredMessage, ReactResult, SearchQuery, MessageChangeRef, MessageChange, ChangesAfter } from './message-store';

@@ -38,6 +38,42 @@ export interface ReactResult {
   counts: ReactionCounts;
   /** True when the reaction was added, false when it was taken back. */
   reacted: boolean;
+  /** The change's number (see {@link MessageStore.changesAfter}). */
+  rev: number;
+}
+
+/**
+ * A recorded change to a stored message (an edit, a reaction, a delete): its number, from one
+ * counter that only increases across the whole store (every process of a cluster sharing it), and
+ * the message's room.
+ */
+export interface MessageChangeRef {
+  /** The change's number: greater than every change committed before it. */
+  rev: number;
+  /** The message's room. */
+  room: string;
+}
+
+/** One message's latest change after a reader's rev, with the message as it is now. */
+export interface MessageChange {
+  /** The message's id. */
+  id: number;
+  /** Its latest change's number. */
+  rev: number;
+  /** The message now (current text and reactions); undefined once it was deleted. */
+  message: ChatMessage | undefined;
+  /** Its text was edited (at some point: the event to replay is `edit`). */
+  edited: boolean;
+  /** Its reactions changed (at some point: the event to replay is `reactions`). */
+  reacted: boolean;
+}
+
+/** What {@link MessageStore.changesAfter} returns. */
+export interface ChangesAfter {
+  /** In rev order, each message once. */
+  changes: MessageChange[];
+  /** True when more than `limit` messages changed: these are the `limit` latest changes. */
+  truncated: boolean;
 }
 
 /** What {@link MessageStore.search} looks for. */
@@ -86,8 +122,11 @@ export interface MessageStore {
   after(room: string, id: number, limit: number): Promise<MessagesAfter>;
   /** One message by id, with its room and author key; undefined when there is none. */
   get(id: number): Promise<StoredMessage | undefined>;
-  /** Replaces a message's text and records when; resolves false when there is no such message. */
-  edit(id: number, m: string, editedTs: number): Promise<boolean>;
+  /**
+   * Replaces a message's text and records when; resolves the recorded change, or undefined when
+   * there is no such message.
+   */
+  edit(id: number, m: string, editedTs: number): Promise<MessageChangeRef | undefined>;
   /**
    * Toggles `userKey`'s reaction `emoji` on message `id`; undefined when there is no such
    * message. Adding a distinct emoji beyond `maxDistinct` rejects with ChatError
@@ -103,8 +142,17 @@ export interface MessageStore {
   setBlocked(blockerKey: string, blockedKey: string, blocked: boolean): Promise<void>;
   /** True when `blockerKey` blocked `blockedKey`. */
   isBlocked(blockerKey: string, blockedKey: string): Promise<boolean>;
-  /** Forgets a message (moderation); resolves true when it was there. */
-  delete(id: number): Promise<boolean>;
+  /** Forgets a message (moderation, or its author); resolves the recorded change, or undefined when it was not there. */
+  delete(id: number): Promise<MessageChangeRef | undefined>;
+  /**
+   * The latest change of each message of `room` with an id ≤ `upToId` whose latest change is
+   * numbered above `rev`, in rev order; the `limit` latest when there are more. What a reader
+   * that held messages up to `upToId` and saw changes up to `rev` missed. Changes are kept as
+   * long as their message (a deleted message's, as long as messages older than it remain).
+   */
+  changesAfter(room: string, rev: number, upToId: number, limit: number): Promise<ChangesAfter>;
+  /** The number of `room`'s latest change still recorded; 0 when none. */
+  currentRev(room: string): Promise<number>;
   /** Releases what the store opened (never a pool or database the host passed in). */
   close(): Promise<void>;
 }

@@ -15,6 +15,15 @@ const EMOJI_PARTS = /^(?:\p{Extended_Pictographic}|\p{Emoji_Presentation}|\p{Emo
 // …and at least one must be a picture or a keycap: `#` or `1` alone are Emoji_Component but text.
 const SOMETHING_TO_SEE = /\p{Extended_Pictographic}|\p{Emoji_Presentation}|\u20E3/u;
 
+// Tag characters (U+E0020–E007F) spell invisible ASCII: they may only form a subdivision flag,
+// the black flag followed by tag letters and closed by the cancel tag. Anywhere else they smuggle text.
+const TAG = /[\u{E0020}-\u{E007F}]/u;
+const TAG_SEQUENCE = /^\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}$/u;
+
+// A variation selector or a zero-width joiner that does not sit between the parts it joins:
+// leading, trailing (ZWJ), doubled, or a selector right after a joiner.
+const MISPLACED_JOINERS = /^(?:\u200D|\uFE0F)|\u200D$|(?:\u200D|\uFE0F)\uFE0F|\u200D\u200D/u;
+
 // A Segmenter is costly to create and safe to share.
 let segmenter: Intl.Segmenter | undefined;
 
@@ -25,6 +34,7 @@ export function validateEmoji(value: unknown): string {
   };
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_EMOJI_UNITS || !value.isWellFormed()) return refuse();
   if (!EMOJI_PARTS.test(value) || !SOMETHING_TO_SEE.test(value)) return refuse();
+  if ((TAG.test(value) && !TAG_SEQUENCE.test(value)) || MISPLACED_JOINERS.test(value)) return refuse();
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let graphemes = 0;
   for (const segment of segmenter.segment(value)) {

@@ -6,6 +6,7 @@ import type {
   ChatLine,
   ChatMessage,
   ChatRequest,
+  DeleteNotice,
   DeleteRequest,
   EditAck,
   EditNotice,
@@ -93,7 +94,7 @@ export interface ServerToClientEvents {
   /** Sent on connect after `history`: the outcome of the handshake's nickname. */
   session: (info: SessionInfo) => void;
   /** A message was removed (by its author, a moderator or the host): drop it from the page. */
-  delete: (request: DeleteRequest) => void;
+  delete: (notice: DeleteNotice) => void;
   /** To moderators only: a moderation action or a report, as it happens. */
   moderation: (update: ModerationUpdate) => void;
   /** A message's author edited it: show the new text and that it was edited. */

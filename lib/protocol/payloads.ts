@@ -103,6 +103,17 @@ export interface HistoryMeta {
   truncated?: boolean;
   /** The room, for rooms other than the default. */
   room?: string;
+  /**
+   * The number of the room's latest change to a stored message (an edit, reaction or delete; 0
+   * when none), as of this history: keep the greatest `rev` seen per room and send it back as
+   * `auth.lastRev` or `join({ room, lastId, lastRev })` to get what changed meanwhile.
+   */
+  rev?: number;
+  /**
+   * More older messages changed while away than `reconnectLimit`: only the latest changes
+   * followed this history; re-read the messages shown with `history({ before })`.
+   */
+  changesTruncated?: boolean;
 }
 
 /** Sent once after connecting: who the server thinks this socket is. */
@@ -117,9 +128,31 @@ export interface SessionInfo {
   admin?: boolean;
 }
 
-/** A moderator's request to remove a message (`delete`), and the event telling pages to drop it. */
+/** A request to remove a message (`delete`). */
 export interface DeleteRequest {
   /** The message's id. */
+  id: number;
+}
+
+/**
+ * What a stored message's change (`edit`, `reactions`, `delete` events) says besides the change:
+ * its number and, for rooms other than the default, the message's room. Absent on a `delete`
+ * the store did not record (the message was already gone).
+ */
+export interface ChangeStamp {
+  /** The change's number, increasing across the whole chat: keep the greatest per room (see {@link HistoryMeta.rev}). */
+  rev?: number;
+  /** The message's room, for rooms other than the default. */
+  room?: string;
+}
+
+/** The stamp of change `rev` of a message of `room`: `room` only for rooms other than the default. */
+export function changeStamp(rev: number, room: string): ChangeStamp {
+  return room === DEFAULT_ROOM ? { rev } : { rev, room };
+}
+
+/** The `delete` event: drop message `id`. */
+export interface DeleteNotice extends ChangeStamp {
   id: number;
 }
 
@@ -140,7 +173,7 @@ export interface EditRequest {
 }
 
 /** The `edit` event: message `id` now reads `m`, edited at `editedTs`. */
-export interface EditNotice {
+export interface EditNotice extends ChangeStamp {
   id: number;
   m: string;
   editedTs: number;
@@ -156,7 +189,7 @@ export interface ReactRequest {
 }
 
 /** The `reactions` event: message `id`'s reaction counts now (`{}` once the last one is taken back). */
-export interface ReactionsNotice {
+export interface ReactionsNotice extends ChangeStamp {
   id: number;
   counts: ReactionCounts;
 }
@@ -289,6 +322,12 @@ export interface HandshakeAuth {
   /** The greatest message id the client holds: `history` then carries exactly what came after. */
   lastId?: number;
   /**
+   * With `lastId`: the greatest change number (`rev`) the client saw in the default room; after
+   * `history` it then receives, as `edit`, `reactions` and `delete` events, the latest state of
+   * each of its messages (id ≤ lastId) changed since.
+   */
+  lastRev?: number;
+  /**
    * The client understands `batch`: under load, room-wide events reach it several to a frame.
    * Clients that do not say so get one event per frame, as in the original protocol.
    */
@@ -307,10 +346,12 @@ export interface JoinRequest {
   room: string;
   /** The greatest id of this room the client holds: `history` then carries exactly what came after. */
   lastId?: number;
+  /** With `lastId`: the greatest change number seen in this room (see {@link HandshakeAuth.lastRev}). */
+  lastRev?: number;
 }
 
 /** Answer to `join`: the room's name as the server spells it, and everyone in it. */
-export type JoinAck = Ack<{ room: string; users: string[] }>;
+export type JoinAck = Ack<{ room: string; users: string[]; rev?: number }>;
 
 /** Answer to `leave`. */
 export type LeaveAck = Ack<{ room: string }>;

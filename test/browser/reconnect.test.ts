@@ -2,7 +2,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { io as connectClient } from 'socket.io-client';
+import { SqliteStore } from '../../lib/history/sqlite-store';
 import { startChildServer, stopAllChildServers } from '../helpers/child-server';
+import type { TestSocket } from '../helpers/chat-server';
 import { messageTexts, openAndLogIn, pageErrors, send, useBrowser } from '../helpers/browser';
 import { describeWithService } from '../helpers/services';
 
@@ -58,6 +61,47 @@ describeWithService('chromium', 'the chat page across a server restart', () => {
     await alice.page.locator('#room-list button[data-room="games"] .cb-badge', { hasText: '1' }).waitFor();
     await alice.page.click('#room-list button[data-room="games"]');
     expect(await messageTexts(alice.page, '.cb-log[data-room="games"]')).toEqual(['games before', 'games after']);
+  });
+
+  it('shows after a restart the edits, reactions and deletes made while it was away (lastRev), without reloading', async () => {
+    const file = path.join(dir, 'chat.sqlite');
+    const first = await startChildServer({ history: { sqlite: file } });
+    const { page } = await newUser();
+    await openAndLogIn(page, `${first.url}/chat/`, 'alice');
+    for (const text of ['fix me', 'like me', 'drop me']) await send(page, text);
+    await page.locator('#chat-data .message:not(.pending)', { hasText: 'drop me' }).waitFor();
+    const ids = await page.locator('#chat-data .message').evaluateAll((lines) => lines.map((line) => Number((line as HTMLElement).dataset['id'])));
+    const [fix, like, drop] = ids as [number, number, number];
+    // One change seen live (rev 1): the page then reconnects with lastRev 1.
+    const bob: TestSocket = connectClient(`${first.url}/chat`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { nick: 'bob' } });
+    await new Promise((resolve) => bob.once('session', resolve));
+    expect(await bob.emitWithAck('react', { id: like, emoji: '👍' })).toMatchObject({ ok: true });
+    bob.disconnect();
+    await page.locator(`#chat-data .message[data-id="${like}"] .reactions .reaction`, { hasText: '👍 1' }).waitFor();
+    // A mark on the page's window: still there at the end, so the page was never reloaded.
+    await page.evaluate(() => {
+      (window as unknown as { stayed: boolean }).stayed = true;
+    });
+
+    await first.stop('SIGKILL');
+    await page.locator('#status[data-state="reconnecting"], #status[data-state="disconnected"], #status[data-state="unreachable"]').waitFor();
+    // While it is down, the same file changes (as another node of a cluster would change it).
+    const store = new SqliteStore({ file });
+    await store.open();
+    expect(await store.edit(fix, 'fixed while away', Date.now())).toMatchObject({ rev: 2 });
+    expect(await store.react(like, 'carol', '👍', 20)).toMatchObject({ rev: 3 });
+    expect(await store.delete(drop)).toMatchObject({ rev: 4 });
+    await store.close();
+    await startChildServer({ history: { sqlite: file } }, { PORT: String(first.port) });
+
+    await page.locator('#status[data-state="connected"]').waitFor({ timeout: 30_000 });
+    const fixed = page.locator(`#chat-data .message[data-id="${fix}"]`);
+    await fixed.locator('.text', { hasText: 'fixed while away' }).waitFor();
+    expect(await fixed.locator('.edited').count()).toBe(1);
+    await page.locator(`#chat-data .message[data-id="${like}"] .reactions .reaction`, { hasText: '👍 2' }).waitFor();
+    await page.locator(`#chat-data .message[data-id="${drop}"]`).waitFor({ state: 'detached' });
+    expect(await messageTexts(page)).toEqual(['fixed while away', 'like me']);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   });
 
   it('says the chat cannot be reached in plain words, counts down to the next try, and Retry now reconnects at once', async () => {

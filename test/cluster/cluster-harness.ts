@@ -110,7 +110,9 @@ export async function startCluster(
     await deleteKeys(redisUrl, prefix).catch(() => undefined);
     const pg = new Client({ connectionString: POSTGRES_URL });
     await pg.connect();
-    await pg.query(`DROP TABLE IF EXISTS ${table}, ${table}_migrations`);
+    // The store's tables beside the messages (reactions, blocks, the changes log and its sequence) too.
+    await pg.query(`DROP TABLE IF EXISTS ${table}, ${table}_migrations, ${table}_reactions, ${table}_blocks, ${table}_changes`);
+    await pg.query(`DROP SEQUENCE IF EXISTS ${table}_change_rev`);
     await pg.end();
   };
   return { prefix, table, nodes, addNode, connect, open, join, login, cleanup };

@@ -140,15 +140,15 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
     });
 
     describe('delete', () => {
-      it('forgets the message in every read and resolves true, then false', async () => {
+      it('forgets the message in every read and resolves its change, then undefined', async () => {
         const first = await store.append(draft('one'));
         const second = await store.append(draft('two'));
-        expect(await store.delete(first.message.id)).toBe(true);
+        expect(await store.delete(first.message.id)).toStrictEqual({ rev: expect.any(Number) as number, room: '' });
         expect((await store.latest('', 10)).map((message) => message.m)).toEqual(['two']);
         expect((await store.after('', 0, 10)).messages.map((message) => message.m)).toEqual(['two']);
         expect(await store.before('', second.message.id, 10)).toEqual([]);
-        expect(await store.delete(first.message.id)).toBe(false);
-        expect(await store.delete(999_999)).toBe(false);
+        expect(await store.delete(first.message.id)).toBeUndefined();
+        expect(await store.delete(999_999)).toBeUndefined();
       });
     });
 
@@ -167,7 +167,7 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
     describe('edit', () => {
       it('replaces the text everywhere it is read, with editedTs after ts and room', async () => {
         const [first, second] = await fill(store, 2);
-        expect(await store.edit(first!.id, 'fixed 🎉', TS + 60_000)).toBe(true);
+        expect(await store.edit(first!.id, 'fixed 🎉', TS + 60_000)).toStrictEqual({ rev: expect.any(Number) as number, room: '' });
         const edited = { ...first!, m: 'fixed 🎉', editedTs: TS + 60_000 };
         expect(await store.latest('', 10)).toStrictEqual([edited, second]);
         expect(await store.before('', second!.id, 10)).toStrictEqual([edited]);
@@ -185,11 +185,11 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
         expect(Object.keys(read!)).toEqual(['u', 'm', 'id', 'ts', 'room', 'editedTs']);
       });
 
-      it('resolves false for a message that is not there', async () => {
+      it('resolves undefined for a message that is not there', async () => {
         const { message } = await store.append(draft('gone'));
         await store.delete(message.id);
-        expect(await store.edit(message.id, 'too late', TS)).toBe(false);
-        expect(await store.edit(999_999, 'never', TS)).toBe(false);
+        expect(await store.edit(message.id, 'too late', TS)).toBeUndefined();
+        expect(await store.edit(999_999, 'never', TS)).toBeUndefined();
       });
     });
 
@@ -225,13 +225,13 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
     describe('react', () => {
       it('toggles one user’s reaction and returns the counts, emoji in order of first use', async () => {
         const { message } = await store.append(draft('nice'));
-        expect(await store.react(message.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1 }, reacted: true });
-        expect(await store.react(message.id, 'carol', '👍', 20)).toStrictEqual({ counts: { '👍': 2 }, reacted: true });
+        expect(await store.react(message.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1 }, reacted: true, rev: expect.any(Number) as number });
+        expect(await store.react(message.id, 'carol', '👍', 20)).toStrictEqual({ counts: { '👍': 2 }, reacted: true, rev: expect.any(Number) as number });
         const added = await store.react(message.id, 'carol', '🎉', 20);
-        expect(added).toStrictEqual({ counts: { '👍': 2, '🎉': 1 }, reacted: true });
+        expect(added).toStrictEqual({ counts: { '👍': 2, '🎉': 1 }, reacted: true, rev: expect.any(Number) as number });
         expect(Object.keys(added!.counts)).toEqual(['👍', '🎉']);
-        expect(await store.react(message.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1, '🎉': 1 }, reacted: false });
-        expect(await store.react(message.id, 'carol', '👍', 20)).toStrictEqual({ counts: { '🎉': 1 }, reacted: false });
+        expect(await store.react(message.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1, '🎉': 1 }, reacted: false, rev: expect.any(Number) as number });
+        expect(await store.react(message.id, 'carol', '👍', 20)).toStrictEqual({ counts: { '🎉': 1 }, reacted: false, rev: expect.any(Number) as number });
       });
 
       it('is carried by every read, after the other fields, and absent without reactions', async () => {
@@ -254,17 +254,86 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
         await store.react(message.id, 'bob', '😀', 2);
         await store.react(message.id, 'bob', '😎', 2);
         await expect(store.react(message.id, 'bob', '🙃', 2)).rejects.toMatchObject({ code: 'TOO_MANY_REACTIONS' });
-        expect(await store.react(message.id, 'carol', '😀', 2)).toStrictEqual({ counts: { '😀': 2, '😎': 1 }, reacted: true });
-        expect(await store.react(message.id, 'bob', '😎', 2)).toStrictEqual({ counts: { '😀': 2 }, reacted: false });
-        expect(await store.react(message.id, 'bob', '🙃', 2)).toStrictEqual({ counts: { '😀': 2, '🙃': 1 }, reacted: true });
+        expect(await store.react(message.id, 'carol', '😀', 2)).toStrictEqual({ counts: { '😀': 2, '😎': 1 }, reacted: true, rev: expect.any(Number) as number });
+        expect(await store.react(message.id, 'bob', '😎', 2)).toStrictEqual({ counts: { '😀': 2 }, reacted: false, rev: expect.any(Number) as number });
+        expect(await store.react(message.id, 'bob', '🙃', 2)).toStrictEqual({ counts: { '😀': 2, '🙃': 1 }, reacted: true, rev: expect.any(Number) as number });
       });
 
       it('resolves undefined for a missing message, and forgets reactions with their message', async () => {
         expect(await store.react(999_999, 'bob', '👍', 20)).toBeUndefined();
         const { message } = await store.append(draft('short-lived'));
         await store.react(message.id, 'bob', '👍', 20);
-        expect(await store.delete(message.id)).toBe(true);
+        expect(await store.delete(message.id)).toBeDefined();
         expect(await store.react(message.id, 'bob', '👍', 20)).toBeUndefined();
+      });
+    });
+
+    describe('changes (changesAfter, currentRev)', () => {
+      it('numbers every edit, reaction and delete above all before, per store, and tells each room its latest', async () => {
+        const [one, two] = await fill(store, 2);
+        const { message: there } = await store.append(draft('elsewhere', { room: 'lobby' }));
+        expect(await store.currentRev('')).toBe(0);
+        const edited = await store.edit(one!.id, 'one, fixed', TS + 1);
+        const reacted = await store.react(two!.id, 'bob', '👍', 20);
+        const otherRoom = await store.react(there.id, 'bob', '🎉', 20);
+        const deleted = await store.delete(two!.id);
+        expect(otherRoom).toMatchObject({ rev: expect.any(Number) as number });
+        const revs = [edited!.rev, reacted!.rev, otherRoom!.rev, deleted!.rev];
+        expect([...revs].sort((a, b) => a - b)).toEqual(revs);
+        expect(new Set(revs).size).toBe(4);
+        expect(deleted).toStrictEqual({ rev: revs[3], room: '' });
+        expect(await store.currentRev('')).toBe(revs[3]);
+        expect(await store.currentRev('lobby')).toBe(revs[2]);
+        expect(await store.currentRev('nowhere')).toBe(0);
+      });
+
+      it('returns each changed message once, with its state now, in the order of its latest change', async () => {
+        const [one, two, three] = await fill(store, 3);
+        const start = await store.currentRev('');
+        await store.react(one!.id, 'bob', '👍', 20);
+        await store.edit(two!.id, 'two, fixed', TS + 5);
+        await store.edit(one!.id, 'one, fixed', TS + 6);
+        await store.delete(three!.id);
+        const { changes, truncated } = await store.changesAfter('', start, three!.id, 10);
+        expect(truncated).toBe(false);
+        expect(changes.map((change) => change.id)).toEqual([two!.id, one!.id, three!.id]);
+        expect(changes[0]).toMatchObject({ message: { ...two, m: 'two, fixed', editedTs: TS + 5 }, edited: true, reacted: false });
+        expect(changes[1]).toMatchObject({
+          message: { ...one, m: 'one, fixed', editedTs: TS + 6, reactions: { '👍': 1 } },
+          edited: true,
+          reacted: true,
+        });
+        expect(changes[2]).toMatchObject({ id: three!.id, message: undefined });
+        const revs = changes.map((change) => change.rev);
+        expect([...revs].sort((a, b) => a - b)).toEqual(revs);
+        expect(revs[2]).toBe(await store.currentRev(''));
+      });
+
+      it('leaves out what the reader saw (rev), messages it did not hold (upToId) and other rooms', async () => {
+        const [one, two] = await fill(store, 2);
+        const { message: there } = await store.append(draft('elsewhere', { room: 'lobby' }));
+        await store.edit(one!.id, 'first', TS + 1);
+        const seen = await store.currentRev('');
+        await store.edit(two!.id, 'second', TS + 2);
+        await store.react(there.id, 'bob', '👍', 20);
+        expect((await store.changesAfter('', seen, two!.id, 10)).changes.map((change) => change.id)).toEqual([two!.id]);
+        expect((await store.changesAfter('', 0, one!.id, 10)).changes.map((change) => change.id)).toEqual([one!.id]);
+        expect((await store.changesAfter('', await store.currentRev(''), two!.id, 10)).changes).toEqual([]);
+        expect((await store.changesAfter('lobby', 0, there.id, 10)).changes).toMatchObject([{ id: there.id, reacted: true, edited: false }]);
+        // A reaction taken back is a change too: the counts are then empty.
+        await store.react(there.id, 'bob', '👍', 20);
+        const [back] = (await store.changesAfter('lobby', 0, there.id, 10)).changes;
+        expect(back?.message?.reactions).toBeUndefined();
+        expect(back?.reacted).toBe(true);
+      });
+
+      it('returns the `limit` latest changes and truncated: true when more messages changed', async () => {
+        const messages = await fill(store, 5);
+        for (const message of messages) await store.edit(message.id, `${message.m}!`, TS + 10);
+        const { changes, truncated } = await store.changesAfter('', 0, messages[4]!.id, 3);
+        expect(truncated).toBe(true);
+        expect(changes.map((change) => change.id)).toEqual(messages.slice(2).map((message) => message.id));
+        expect((await store.changesAfter('', 0, messages[4]!.id, 5)).truncated).toBe(false);
       });
     });
 
@@ -463,6 +532,18 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
         expect(kept).toStrictEqual(stored.slice(-kept.length));
         expect(await store.before('', stored[50]!.id, 1_000)).toStrictEqual([]);
       });
+
+      it('forgets the changes of messages it dropped, and keeps the rest', async () => {
+        await open({ maxMessages: 20 });
+        const [old] = await fill(store, 1);
+        await store.edit(old!.id, 'edited long ago', TS + 1);
+        const stored = await fill(store, 100);
+        const recent = stored[99]!;
+        const change = await store.react(recent.id, 'bob', '👍', 20);
+        const { changes } = await store.changesAfter('', 0, recent.id, 100);
+        expect(changes.map((c) => c.id)).toEqual([recent.id]);
+        expect(await store.currentRev('')).toBe(change!.rev);
+      });
     });
 
     describe('text', () => {
@@ -514,6 +595,17 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
         expect(await store.after('lobby', before[2]!.id, 10)).toStrictEqual({ messages: [next.message], truncated: false });
         const retry = await store.append(draft('retry me', { authorKey: 'alice', cid: 'kept' }));
         expect(retry.duplicate).toBe(true);
+      });
+
+      it('keeps the changes log and numbers changes upwards', async () => {
+        if (!subject?.reopen) throw new Error(`${name}: a persistent backend's factory must provide reopen()`);
+        const [one, two] = await fill(store, 2, 'lobby');
+        const first = await store.edit(one!.id, 'edited', TS + 1);
+        store = await subject.reopen();
+        expect(await store.currentRev('lobby')).toBe(first!.rev);
+        const second = await store.delete(two!.id);
+        expect(second!.rev).toBeGreaterThan(first!.rev);
+        expect((await store.changesAfter('lobby', 0, two!.id, 10)).changes.map((change) => change.id)).toEqual([one!.id, two!.id]);
       });
     });
   });

@@ -80,7 +80,9 @@ describeWithService('postgres', 'PostgresStore', () => {
       const migrations = `${quoted.slice(0, -1)}_migrations"`;
       const reactions = `${quoted.slice(0, -1)}_reactions"`;
       const blocks = `${quoted.slice(0, -1)}_blocks"`;
-      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}, ${reactions}, ${blocks}`);
+      const changes = `${quoted.slice(0, -1)}_changes"`;
+      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}, ${reactions}, ${blocks}, ${changes}`);
+      await admin.query(`DROP SEQUENCE IF EXISTS ${quoted.slice(0, -1)}_change_rev"`);
     }
   }
 
@@ -134,13 +136,34 @@ describeWithService('postgres', 'PostgresStore', () => {
       const [old] = await store.latest('', 10);
       expect(old).toStrictEqual({ u: 'alice', m: 'hello from version one', id: old!.id, ts: 1_700_000_000_000 });
       expect((await store.search({ terms: ['version'], rooms: [''], limit: 10 })).map((hit) => hit.id)).toEqual([old!.id]);
-      expect(await store.react(old!.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1 }, reacted: true });
-      expect(await store.edit(old!.id, 'edited', 1_700_000_001_000)).toBe(true);
+      expect(await store.react(old!.id, 'bob', '👍', 20)).toStrictEqual({ counts: { '👍': 1 }, reacted: true, rev: 1 });
+      expect(await store.edit(old!.id, 'edited', 1_700_000_001_000)).toStrictEqual({ rev: 2, room: '' });
       expect(await store.get(old!.id)).toStrictEqual({
         message: { u: 'alice', m: 'edited', id: old!.id, ts: 1_700_000_000_000, editedTs: 1_700_000_001_000, reactions: { '👍': 1 } },
         room: '',
         authorKey: 'alice',
       });
+      const applied = await admin.query<{ version: number }>(`SELECT version FROM "${table}_migrations" ORDER BY version`);
+      expect(applied.rows.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.version));
+    });
+
+    it('upgrades a table of the previous version (6) in place: its rows start a changes log at rev 0', async () => {
+      const table = freshTable();
+      tables.push(table);
+      await migratePostgres(admin, postgresNames(table), POSTGRES_MIGRATIONS.slice(0, 6));
+      await admin.query(
+        `INSERT INTO "${table}" (room, u, m, ts, author_key, edited_ts) VALUES ('lobby', 'alice', 'edited before', 1700000000000, 'alice', 1700000000500), ('lobby', 'bob', 'plain', 1700000001000, 'bob', NULL)`,
+      );
+      await admin.query(`INSERT INTO "${table}_reactions" (message_id, emoji, user_key, ts) SELECT min(id), '👍', 'carol', 1 FROM "${table}"`);
+      const store = await openStore({ table });
+      const [edited, plain] = await store.latest('lobby', 10);
+      expect(edited).toMatchObject({ m: 'edited before', editedTs: 1_700_000_000_500, reactions: { '👍': 1 } });
+      // What changed before the upgrade was never numbered: nothing to replay, rev 0.
+      expect(await store.currentRev('lobby')).toBe(0);
+      expect(await store.changesAfter('lobby', 0, plain!.id, 10)).toStrictEqual({ changes: [], truncated: false });
+      const change = await store.edit(plain!.id, 'plain, edited', 1_700_000_002_000);
+      expect(change).toStrictEqual({ rev: 1, room: 'lobby' });
+      expect((await store.changesAfter('lobby', 0, plain!.id, 10)).changes).toMatchObject([{ id: plain!.id, rev: 1, edited: true }]);
       const applied = await admin.query<{ version: number }>(`SELECT version FROM "${table}_migrations" ORDER BY version`);
       expect(applied.rows.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.version));
     });

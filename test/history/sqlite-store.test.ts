@@ -256,9 +256,34 @@ describe('SqliteStore', () => {
       expect((await store.append(draft('new'))).message.id).toBeGreaterThan(57);
       // The old rows take part in what later versions added: search, reactions, edits.
       expect((await store.search({ terms: ['version'], rooms: [''], limit: 10 })).map((hit) => hit.id)).toEqual([40]);
-      expect(await store.react(41, 'alice', '🎉', 20)).toStrictEqual({ counts: { '🎉': 1 }, reacted: true });
-      expect(await store.edit(44, 'line one, fixed', 1_700_000_009_000)).toBe(true);
+      expect(await store.react(41, 'alice', '🎉', 20)).toStrictEqual({ counts: { '🎉': 1 }, reacted: true, rev: 1 });
+      expect(await store.edit(44, 'line one, fixed', 1_700_000_009_000)).toStrictEqual({ rev: 2, room: '' });
       expect((await store.search({ terms: ['fixed'], rooms: [''], limit: 10 })).map((hit) => hit.id)).toEqual([44]);
+      const check = new Database(file, { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+      check.close();
+    });
+
+    it('upgrades a file of the previous version (6) in place: its rows start a changes log at rev 0', async () => {
+      const file = freshFile('v6');
+      const raw = new Database(file);
+      migrateSqlite(raw, SQLITE_MIGRATIONS.slice(0, 6));
+      raw.exec(`INSERT INTO messages (room, u, m, ts, author_key, edited_ts) VALUES
+        ('lobby', 'alice', 'edited before', 1700000000000, 'alice', 1700000000500),
+        ('lobby', 'bob', 'plain', 1700000001000, 'bob', NULL);
+        INSERT INTO reactions (message_id, emoji, user_key, ts) VALUES (1, '👍', 'carol', 1);`);
+      raw.close();
+      const store = await openStore({ file });
+      expect(await store.latest('lobby', 10)).toMatchObject([{ m: 'edited before', editedTs: 1_700_000_000_500, reactions: { '👍': 1 } }, { m: 'plain' }]);
+      // What changed before the upgrade was never numbered: nothing to replay, rev 0.
+      expect(await store.currentRev('lobby')).toBe(0);
+      expect(await store.changesAfter('lobby', 0, 2, 10)).toStrictEqual({ changes: [], truncated: false });
+      expect(await store.delete(2)).toStrictEqual({ rev: 1, room: 'lobby' });
+      expect(await store.react(1, 'dave', '🎉', 20)).toMatchObject({ rev: 2 });
+      expect((await store.changesAfter('lobby', 0, 2, 10)).changes).toMatchObject([
+        { id: 2, rev: 1, message: undefined },
+        { id: 1, rev: 2, reacted: true, edited: false, message: { reactions: { '👍': 1, '🎉': 1 } } },
+      ]);
       const check = new Database(file, { readonly: true });
       expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
       check.close();

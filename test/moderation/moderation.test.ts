@@ -16,7 +16,7 @@ describe('delete', () => {
     const aliceEvents = recordEvents(alice);
     expect(await mod.emitWithAck('delete', { id: ack.id })).toEqual({ ok: true });
     await settle();
-    expect(aliceEvents).toEqual([['delete', { id: ack.id }]]);
+    expect(aliceEvents).toEqual([['delete', { id: ack.id, rev: 1 }]]);
     expect(await alice.emitWithAck('history', {})).toEqual({ ok: true, messages: [] });
     mod.disconnect();
   });
@@ -102,7 +102,7 @@ describe('host API', () => {
     if (!ack.ok) throw new Error('not sent');
     const removed = nextEvent(alice, 'delete');
     expect(await chat.chat.deleteMessage(ack.id)).toBe(true);
-    expect(await removed).toEqual([{ id: ack.id }]);
+    expect(await removed).toEqual([{ id: ack.id, rev: 1 }]);
   });
 
   it('chat.mute(nick) and chat.kick(nick) work on guests', async () => {

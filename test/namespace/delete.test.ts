@@ -20,8 +20,8 @@ describe('delete (by the author)', () => {
     const [aliceEvents, bobEvents] = [recordEvents(alice), recordEvents(bob)];
     expect(await alice.emitWithAck('delete', { id })).toEqual({ ok: true });
     await settle();
-    expect(aliceEvents).toEqual([['delete', { id }]]);
-    expect(bobEvents).toEqual([['delete', { id }]]);
+    expect(aliceEvents).toEqual([['delete', { id, rev: 1, room: 'games' }]]);
+    expect(bobEvents).toEqual([['delete', { id, rev: 1, room: 'games' }]]);
     expect(await alice.emitWithAck('history', { room: 'games' })).toEqual({ ok: true, messages: [] });
   });
 

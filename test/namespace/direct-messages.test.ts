@@ -62,6 +62,27 @@ describe('direct messages', () => {
     expect(recorded.map((events) => events.map(([name]) => name))).toEqual([['edit', 'reactions'], ['edit', 'reactions'], []]);
   });
 
+  it('sends a delete in a conversation (which names it) to its two users only, from the author or the host', async () => {
+    const chat = await startSignedInChat();
+    const ann = await signedIn(chat, 'Ann');
+    const bob = await signedIn(chat, 'Bob');
+    const carol = await signedIn(chat, 'Carol');
+    const guest = await chat.login('guest');
+    const first = (await emitAnyWithAck(ann, 'chat', { m: 'oops', to: 'Bob' })) as { id: number };
+    const second = (await emitAnyWithAck(ann, 'chat', { m: 'rude', to: 'Bob' })) as { id: number };
+    await settle();
+    const recorded = [ann, bob, carol, guest].map(recordEvents);
+    expect(await ann.emitWithAck('delete', { id: first.id })).toEqual({ ok: true });
+    expect(await chat.chat.deleteMessage(second.id)).toBe(true);
+    await settle();
+    const room = directRoom('ann', 'bob');
+    const both = [
+      ['delete', { id: first.id, rev: 1, room }],
+      ['delete', { id: second.id, rev: 2, room }],
+    ];
+    expect(recorded).toEqual([both, both, [], []]);
+  });
+
   it('refuses guests (UNAUTHORIZED), everyone when allowDirectMessages is false (FORBIDDEN), and bad names (INVALID_NICK)', async () => {
     const chat = await startSignedInChat();
     const guest = await chat.login('guest');

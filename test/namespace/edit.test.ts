@@ -33,9 +33,9 @@ describe('edit', () => {
     const [aliceEvents, bobEvents] = [recordEvents(alice), recordEvents(bob)];
     const ack = await alice.emitWithAck('edit', { id, m: 'hello' });
     await settle();
-    expect(ack).toEqual({ ok: true, id, m: 'hello', editedTs: expect.any(Number) as number });
+    expect(ack).toEqual({ ok: true, id, m: 'hello', editedTs: expect.any(Number) as number, rev: 1 });
     if (!ack.ok) return;
-    expect(aliceEvents).toEqual([['edit', { id, m: 'hello', editedTs: ack.editedTs }]]);
+    expect(aliceEvents).toEqual([['edit', { id, m: 'hello', editedTs: ack.editedTs, rev: 1 }]]);
     expect(bobEvents).toEqual(aliceEvents);
     expect(await bob.emitWithAck('history', {})).toEqual({
       ok: true,

@@ -23,9 +23,9 @@ describe('react', () => {
     expect(await bob.emitWithAck('react', { id, emoji: '👍' })).toEqual({ ok: true, id, counts: { '👍': 1 }, reacted: false });
     await settle();
     const expected = [
-      ['reactions', { id, counts: { '👍': 1 } }],
-      ['reactions', { id, counts: { '👍': 2 } }],
-      ['reactions', { id, counts: { '👍': 1 } }],
+      ['reactions', { id, counts: { '👍': 1 }, rev: 1 }],
+      ['reactions', { id, counts: { '👍': 2 }, rev: 2 }],
+      ['reactions', { id, counts: { '👍': 1 }, rev: 3 }],
     ];
     expect(aliceEvents).toEqual(expected);
     expect(bobEvents).toEqual(expected);

@@ -88,6 +88,23 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       )`,
     ],
   },
+  {
+    version: 7,
+    description: 'message changes log',
+    // See the SQLite migration 7. The numbers come from a sequence, so they are cluster-wide; the
+    // store draws one under an advisory lock held to commit, so they also commit in order and a
+    // reader asking for changes after the number it saw never skips one still in flight.
+    statements: (names) => [
+      `CREATE SEQUENCE ${names.changeRev}`,
+      `CREATE TABLE ${names.changes} (
+        message_id BIGINT PRIMARY KEY,
+        room TEXT NOT NULL,
+        rev BIGINT NOT NULL,
+        kinds INTEGER NOT NULL
+      )`,
+      `CREATE INDEX ${names.index('chg_rev')} ON ${names.changes} (room, rev)`,
+    ],
+  },
 ];
 
 /** What {@link migratePostgres} did. */

@@ -14,6 +14,10 @@ export interface PostgresNames {
   reactions: string;
   /** Who blocked whose direct messages: `<table>_blocks`, in the same schema. */
   blocks: string;
+  /** One row per changed message (edits, reactions, deletes): `<table>_changes`, in the same schema. */
+  changes: string;
+  /** The sequence numbering those changes: `<table>_change_rev`, in the same schema. */
+  changeRev: string;
   /** An index name (`<table>_<suffix>`), quoted and unqualified, as `CREATE INDEX` wants it. */
   index(suffix: string): string;
   /** The `pg_advisory_xact_lock(int, int)` key that serialises migrations of this table. */
@@ -30,6 +34,9 @@ export const MIGRATION_LOCK_CLASS = 0x63627831;
 
 /** First half of the advisory lock key taken while appending to a table (`cbx2`); the second is its OID. */
 export const APPEND_LOCK_CLASS = 0x63627832;
+
+/** First half of the advisory lock key taken while numbering a change of a table's message (`cbx3`); the second is its OID. */
+export const CHANGE_LOCK_CLASS = 0x63627833;
 
 /**
  * Checks `table` (`name` or `schema.name`, letters, digits and `_`, the name at most 52
@@ -59,6 +66,8 @@ export function postgresNames(table: unknown): PostgresNames {
     migrations: `${prefix}"${name}_migrations"`,
     reactions: `${prefix}"${name}_reactions"`,
     blocks: `${prefix}"${name}_blocks"`,
+    changes: `${prefix}"${name}_changes"`,
+    changeRev: `${prefix}"${name}_change_rev"`,
     index: (suffix) => `"${name}_${suffix}"`,
     // The table may not exist yet, so the key comes from its name rather than its OID.
     migrationLock: [MIGRATION_LOCK_CLASS, hash32(table)],

@@ -114,6 +114,31 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    description: 'message changes log',
+    // Every edit, reaction change and delete takes the next number from the one-row counter (in
+    // the write transaction that makes the change, so numbers follow commit order across every
+    // process sharing the file) and records it here, one row per message: a reconnecting reader
+    // asks which of its messages changed after the last number it saw, and gets each once with
+    // its latest state. kinds: 1 edited, 2 reactions changed, 4 deleted (OR-ed over time). No
+    // trigger forgets a row with its message: a delete must stay recorded; retention prunes rows
+    // older than the oldest message kept. Existing files start with an empty log and rev 0.
+    sql: `
+      CREATE TABLE message_changes (
+        message_id INTEGER PRIMARY KEY,
+        room TEXT NOT NULL,
+        rev INTEGER NOT NULL,
+        kinds INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX message_changes_room_rev ON message_changes (room, rev);
+      CREATE TABLE change_counter (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        rev INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO change_counter (one, rev) VALUES (1, 0);
+    `,
+  },
 ];
 
 /** What {@link migrateSqlite} did. */
