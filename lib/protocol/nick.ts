@@ -52,7 +52,7 @@ export function skeleton(text: string): string {
 }
 
 /**
- * The key nicknames are compared by: the UTS #39 skeleton of the name's NFKC case fold, with the
+ * The key nicknames are compared by: the UTS #39 skeleton of the NFKC case fold of the name's skeleton, with the
  * prototypes of a Latin capital and its small letter written as one (capital I's prototype is l,
  * small i's is i: without this, `ALICE` would not meet `alice`, or `аӀісе` — Cyrillic, with a
  * capital palochka — would not). So `Alice`, `ALICE`, `ａｌｉｃｅ`, `аlice` and `аӀісе` are one
@@ -61,7 +61,9 @@ export function skeleton(text: string): string {
 export function nickKey(nick: string): string {
   caseMerges ??= parseTable(CASE_MERGES);
   let key = '';
-  for (const ch of skeleton(foldNick(normalizeNick(nick)))) key += caseMerges.get(ch.codePointAt(0) ?? 0) ?? ch;
+  // The skeleton is taken before folding too: a capital of another script may look Latin while its
+  // small letter does not (Cyrillic В is B, в is not b), so `ВОВ` must meet `bob` as a capital.
+  for (const ch of skeleton(foldNick(skeleton(normalizeNick(nick))))) key += caseMerges.get(ch.codePointAt(0) ?? 0) ?? ch;
   return key;
 }
 

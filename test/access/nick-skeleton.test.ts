@@ -88,6 +88,10 @@ describe('nickKey against look-alikes that case folding used to hide', () => {
     ['Ian with a capital I', 'Ian', 'lan'],
     ['bill with Cyrillic і', 'bіll', 'bill'],
     ['ӏ (small palochka) for i', 'аӏісе', 'alice'],
+    ['ВОВ (Cyrillic capitals whose small letters look nothing like b)', 'ВОВ', 'bob'],
+    ['Воb (Cyrillic capital В)', 'Воb', 'Bob'],
+    ['ΒΟΒ (Greek capitals)', 'ΒΟΒ', 'bob'],
+    ['НЕМ (Cyrillic Н, Е, М)', 'НЕМ', 'hem'],
   ])('%s has the key of %s', (_name, a, b) => {
     expect(nickKey(a)).toBe(nickKey(b));
   });
