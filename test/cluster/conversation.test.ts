@@ -17,7 +17,7 @@ describeWithService('redis', 'cluster (Redis)', () => {
       // The harness drops the messages table; the reactions and blocks tables beside it are this feature's.
       if (table !== undefined) {
         const admin = new Pool({ connectionString: POSTGRES_URL, max: 1 });
-        await admin.query(`DROP TABLE IF EXISTS "${table}_reactions", "${table}_blocks"`).finally(() => admin.end());
+        await admin.query(`DROP TABLE IF EXISTS "${table}_reactions", "${table}_blocks", "${table}_dms"`).finally(() => admin.end());
       }
       cluster = undefined;
       await stopAllChildServers();

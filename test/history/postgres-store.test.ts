@@ -6,6 +6,7 @@ import { PostgresStore, type PostgresStoreOptions } from '../../lib/history/post
 import { migratePostgres, POSTGRES_MIGRATIONS } from '../../lib/history/sql/postgres-migrations';
 import { postgresNames } from '../../lib/history/sql/postgres-names';
 import type { ChatLogger } from '../../lib/options/logger';
+import { directRoom } from '../../lib/protocol/direct-room';
 import { ChatError } from '../../lib/protocol/error-codes';
 import { describeWithService, POSTGRES_URL } from '../helpers/services';
 import { describeMessageStoreContract } from './message-store.contract';
@@ -80,7 +81,8 @@ describeWithService('postgres', 'PostgresStore', () => {
       const migrations = `${quoted.slice(0, -1)}_migrations"`;
       const reactions = `${quoted.slice(0, -1)}_reactions"`;
       const blocks = `${quoted.slice(0, -1)}_blocks"`;
-      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}, ${reactions}, ${blocks}`);
+      const dms = `${quoted.slice(0, -1)}_dms"`;
+      await admin.query(`DROP TABLE IF EXISTS ${quoted}, ${migrations}, ${reactions}, ${blocks}, ${dms}`);
     }
   }
 
@@ -143,6 +145,33 @@ describeWithService('postgres', 'PostgresStore', () => {
       });
       const applied = await admin.query<{ version: number }>(`SELECT version FROM "${table}_migrations" ORDER BY version`);
       expect(applied.rows.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.version));
+    });
+
+    it('upgrades a version 6 table in place: its direct messages stay, new ones are listed', async () => {
+      const table = freshTable();
+      tables.push(table);
+      await migratePostgres(admin, postgresNames(table), POSTGRES_MIGRATIONS.slice(0, 6));
+      const room = directRoom('alice', 'bob');
+      await admin.query(`INSERT INTO "${table}" (room, u, m, ts, author_key) VALUES ($1, 'Alice', 'before the upgrade', 1700000000000, 'alice')`, [room]);
+      const store = await openStore({ table });
+      expect((await store.latest(room, 10)).map((message) => message.m)).toStrictEqual(['before the upgrade']);
+      expect(await store.conversations('bob', 10)).toStrictEqual([]);
+      const { message } = await store.append(draft('after', { room, u: 'Alice', authorKey: 'alice', toNick: 'Bob' }));
+      expect(await store.conversations('bob', 10)).toStrictEqual([{ room, with: 'Alice', lastId: message.id, lastTs: message.ts, unread: 2 }]);
+      expect(await store.conversations('alice', 10)).toStrictEqual([{ room, with: 'Bob', lastId: message.id, lastTs: message.ts, unread: 0 }]);
+      const applied = await admin.query<{ version: number }>(`SELECT version FROM "${table}_migrations" ORDER BY version`);
+      expect(applied.rows.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((migration) => migration.version));
+    });
+
+    it('records the conversations of a batch of direct messages once per user', async () => {
+      const store = await openStore();
+      const room = directRoom('alice', 'bob');
+      const sent = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.append(draft(`line ${i}`, { room, u: i % 2 ? 'Bob' : 'Alice', authorKey: i % 2 ? 'bob' : 'alice' }))),
+      );
+      const last = Math.max(...sent.map((result) => result.message.id));
+      expect(await store.conversations('alice', 10)).toStrictEqual([{ room, with: 'Bob', lastId: last, lastTs: sent[0]!.message.ts, unread: 1 }]);
+      expect((await store.conversations('bob', 10))[0]).toMatchObject({ with: 'Alice', lastId: last, unread: 0 });
     });
 
     it('searches through the GIN index, not by scanning the table', async () => {

@@ -88,6 +88,24 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       )`,
     ],
   },
+  {
+    version: 7,
+    description: 'direct conversation lists',
+    // One row per user and conversation, written with each direct message (see the SQLite
+    // migration 7); the index serves a user's list newest first without reading other users' rows.
+    statements: (names) => [
+      `CREATE TABLE ${names.dms} (
+        user_key TEXT NOT NULL,
+        room TEXT NOT NULL,
+        with_nick TEXT NOT NULL,
+        last_id BIGINT NOT NULL,
+        last_ts BIGINT NOT NULL,
+        read_id BIGINT NOT NULL,
+        PRIMARY KEY (user_key, room)
+      )`,
+      `CREATE INDEX ${names.index('dms_user')} ON ${names.dms} (user_key, last_id)`,
+    ],
+  },
 ];
 
 /** What {@link migratePostgres} did. */

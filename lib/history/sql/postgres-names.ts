@@ -14,6 +14,8 @@ export interface PostgresNames {
   reactions: string;
   /** Who blocked whose direct messages: `<table>_blocks`, in the same schema. */
   blocks: string;
+  /** Each user's direct conversations and read markers: `<table>_dms`, in the same schema. */
+  dms: string;
   /** An index name (`<table>_<suffix>`), quoted and unqualified, as `CREATE INDEX` wants it. */
   index(suffix: string): string;
   /** The `pg_advisory_xact_lock(int, int)` key that serialises migrations of this table. */
@@ -59,6 +61,7 @@ export function postgresNames(table: unknown): PostgresNames {
     migrations: `${prefix}"${name}_migrations"`,
     reactions: `${prefix}"${name}_reactions"`,
     blocks: `${prefix}"${name}_blocks"`,
+    dms: `${prefix}"${name}_dms"`,
     index: (suffix) => `"${name}_${suffix}"`,
     // The table may not exist yet, so the key comes from its name rather than its OID.
     migrationLock: [MIGRATION_LOCK_CLASS, hash32(table)],
