@@ -145,6 +145,18 @@ export const strings = {
     /** A page (or a widget's `data-room`) asked for a room the host did not create. */
     unknown: (room: string): string => `There is no room called ${room}; showing General instead.`,
   },
+  /** Direct messages: the side panel's list of conversations and the people list's action. */
+  direct: {
+    /** A conversation's accessible name: the other user's name and how many unread (the server stops counting at `cap`). */
+    entry: (name: string, unread: number, cap: number): string =>
+      unread === 0 ? name : `${name}, ${unread >= cap ? `${cap}+` : unread} unread`,
+    /** The badge's text. */
+    badge: (unread: number, cap: number): string => (unread >= cap ? `${cap}+` : String(unread)),
+    /** The people list's button that starts (or opens) a conversation. */
+    messageAction: (nick: string): string => `Message ${nick}`,
+    /** The first message's prompt. */
+    firstMessagePrompt: (nick: string): string => `Message to ${nick}:`,
+  },
   /** The embeddable widget on the host's pages. */
   widget: {
     open: 'Chat',
