@@ -186,7 +186,7 @@ export class MemoryStore implements MessageStore {
     if (parties === undefined) return;
     const update = (userKey: string, withNick: string | undefined, readId: number): void => {
       let records = this.conversationsByUser.get(userKey);
-      if (!records) this.conversationsByUser.set(userKey, (records = new Map()));
+      if (!records) this.conversationsByUser.set(userKey, (records = new Map<string, Conversation>()));
       const record = records.get(input.room);
       if (record) {
         record.lastId = Math.max(record.lastId, id);
