@@ -123,15 +123,16 @@ export class DirectMessages {
   private load(): void {
     const { socket } = this.parts;
     socket.timeout(ACK_TIMEOUT_MS).emit('conversations', (err: Error | null, ack: ConversationsAck) => {
-      // Guests, and chats with direct messages off, never show the section.
-      if (err || !ack.ok) {
+      // Guests, and chats with direct messages off (or servers that predate the list), never show the section.
+      const listed = err || !ack.ok ? undefined : conversationsOf(ack.conversations);
+      if (listed === undefined) {
         this.enabled = false;
         this.render();
         return;
       }
       this.enabled = true;
       this.conversations.clear();
-      for (const conversation of ack.conversations) this.conversations.set(conversation.room, conversation);
+      for (const conversation of listed) this.conversations.set(conversation.room, conversation);
       if (this.isSeen(this.active)) this.markRead(this.active);
       this.render();
     });
@@ -199,9 +200,10 @@ export class DirectMessages {
       if (!ack.ok) return this.parts.status.error(strings.errorMessage(ack.error));
       // The list learns the conversation's room and name; then it opens.
       this.parts.socket.timeout(ACK_TIMEOUT_MS).emit('conversations', (listErr: Error | null, list: ConversationsAck) => {
-        if (listErr || !list.ok) return;
-        for (const conversation of list.conversations) this.conversations.set(conversation.room, conversation);
-        const started = list.conversations.find((conversation) => conversation.lastId >= ack.id);
+        const listed = listErr || !list.ok ? undefined : conversationsOf(list.conversations);
+        if (listed === undefined) return;
+        for (const conversation of listed) this.conversations.set(conversation.room, conversation);
+        const started = listed.find((conversation) => conversation.lastId >= ack.id);
         this.render();
         if (started) this.open(started.room);
       });
@@ -214,4 +216,14 @@ export class DirectMessages {
       this.render();
     }
   };
+}
+
+/** The well-formed entries of a `conversations` answer; undefined when it holds no list at all. */
+function conversationsOf(value: unknown): ConversationSummary[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter(
+    (entry: Partial<ConversationSummary> | null): entry is ConversationSummary =>
+      typeof entry === 'object' && entry !== null && isDirectRoom(entry.room) && typeof entry.with === 'string' &&
+      Number.isSafeInteger(entry.lastId) && Number.isSafeInteger(entry.unread),
+  );
 }
