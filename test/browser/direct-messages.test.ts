@@ -77,6 +77,31 @@ describeWithService('chromium', 'direct messages on the page', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
+  it("starts a conversation from the Online list's Message button, then opens it there", async () => {
+    const chat = await startChat({ ...options, history: new MemoryStore() });
+    const carol = await signedIn(chat, 'carol');
+    const { context, page } = await newUser();
+    await context.addCookies([{ name: 'who', value: 'bob', url: chat.url }]);
+    await page.goto(`${chat.url}/chat/`);
+    await page.locator('#direct').waitFor();
+    const message = page.getByRole('button', { name: 'Message carol' });
+    await message.waitFor();
+    const received = new Promise((resolve) => carol.once('chat', resolve));
+    page.once('dialog', (dialog) => void dialog.accept('hello carol'));
+    await message.focus();
+    await page.keyboard.press('Enter');
+    const room = directRoom(nickKey('bob'), nickKey('carol'));
+    expect(await received).toMatchObject({ u: 'bob', m: 'hello carol', room });
+    await page.locator(`.cb-log[data-room="${room}"]`, { hasText: 'hello carol' }).waitFor();
+    expect(await page.locator('#direct-list button[aria-current="true"]').getAttribute('aria-label')).toBe('carol');
+    // The section leads back to the main room (this chat has no room list).
+    await page.getByRole('button', { name: 'General' }).click();
+    await page.locator('#chat-data').waitFor({ state: 'visible' });
+    // Once the conversation exists, the button opens it without asking again.
+    await message.click();
+    await page.locator(`.cb-log[data-room="${room}"]`).waitFor({ state: 'visible' });
+  });
+
   it('shows no section to guests, and clears a badge when another tab reads the conversation', async () => {
     const chat = await startChat({ ...options, history: new MemoryStore() });
     const guest = await newUser();
