@@ -112,7 +112,7 @@ export interface MessageStore {
    * `userKey`'s direct conversations, newest message first, at most `limit`. A conversation is
    * recorded for both participants when a message of its room (`@dm:…`) is appended with an
    * `authorKey`; its author's read marker moves to that message. `unread` counts the messages
-   * after the user's read marker not written by the user, stopping at {@link UNREAD_CAP}, so it
+   * after the user's read marker not written by the user, stopping at UNREAD_CAP (100), so it
    * reads an index range, never the whole table.
    */
   conversations(userKey: string, limit: number): Promise<ConversationSummary[]>;

@@ -174,6 +174,27 @@ describeWithService('postgres', 'PostgresStore', () => {
       expect((await store.conversations('bob', 10))[0]).toMatchObject({ with: 'Alice', lastId: last, unread: 0 });
     });
 
+    it('lists conversations and counts unread through indexes, not by scanning the messages table', async () => {
+      const store = await openStore();
+      const room = directRoom('alice', 'bob');
+      // Many other conversations' messages, and more than the cap in this one: reading them all would be the scan.
+      await admin.query(`INSERT INTO "${store.table}" (room, u, m, ts) SELECT '@dm:x' || (n % 500) || ':y', 'bot', 'filler ' || n, n FROM generate_series(1, 20000) AS n`);
+      for (let i = 0; i < 3; i++) await store.append(draft(`line ${i}`, { room, u: 'Bob', authorKey: 'bob' }));
+      await admin.query(`INSERT INTO "${store.table}" (room, u, m, ts, author_key) SELECT $1, 'Bob', 'more ' || n, n, 'bob' FROM generate_series(1, 500) AS n`, [room]);
+      await admin.query(`ANALYZE "${store.table}"`);
+      await admin.query(`ANALYZE "${store.table}_dms"`);
+      expect((await store.conversations('alice', 10))[0]?.unread).toBe(100);
+      const plan = await admin.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT c.room, (SELECT count(*) FROM (SELECT 1 FROM "${store.table}" AS m WHERE m.room = c.room AND m.id > c.read_id
+          AND m.author_key IS DISTINCT FROM c.user_key LIMIT 100) AS counted) AS unread
+          FROM "${store.table}_dms" AS c WHERE c.user_key = $1 ORDER BY c.last_id DESC LIMIT $2`,
+        ['alice', 100],
+      );
+      const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(text).toContain(`${store.table}_room_id`);
+      expect(text).not.toMatch(new RegExp(`Seq Scan on "?${store.table}"? `));
+    });
+
     it('searches through the GIN index, not by scanning the table', async () => {
       const store = await openStore();
       // A room of 5,000 messages of which one matches: reading the room's rows would be the scan.

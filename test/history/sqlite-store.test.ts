@@ -296,7 +296,8 @@ describe('SqliteStore', () => {
           )
           .all('alice', 100)
           .map((row) => row.detail);
-        expect(plan.some((detail) => detail.includes('USING INDEX messages_room_id') || detail.includes('USING INTEGER PRIMARY KEY'))).toBe(true);
+        expect(plan).toContain('SEARCH c USING INDEX conversations_user_last (user_key=?)');
+        expect(plan).toContain('SEARCH m USING INDEX messages_room_id (room=? AND id>?)');
         expect(plan.some((detail) => /^SCAN (m|messages|c|conversations)\b/.test(detail))).toBe(false);
       } finally {
         raw.close();
