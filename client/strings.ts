@@ -154,6 +154,8 @@ export const strings = {
     badge: (unread: number, cap: number): string => (unread >= cap ? `${cap}+` : String(unread)),
     /** The people list's button that starts (or opens) a conversation. */
     messageAction: (nick: string): string => `Message ${nick}`,
+    /** Where a direct message was said, in alerts ("alice in a direct message"). */
+    where: 'a direct message',
     /** The first message's prompt. */
     firstMessagePrompt: (nick: string): string => `Message to ${nick}:`,
   },

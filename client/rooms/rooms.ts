@@ -7,6 +7,7 @@ import { DEFAULT_ROOM, type ChatMessage, type HistoryAck, type JoinAck } from '.
 import type { ClientConfig } from '../config';
 import { ACK_TIMEOUT_MS, type ChatSocket } from '../connection';
 import { make } from '../dom';
+import { isDirectRoom } from '../../lib/protocol/direct-room';
 import { foldNick } from '../../lib/protocol/nick';
 import { Outbox } from '../outbox';
 import { strings } from '../strings';
@@ -145,7 +146,7 @@ export class Rooms {
     const fromOthers = messages.filter((message) => message.u.toLowerCase() !== ownKey);
     for (const message of messages) this.parts.typing.remove(foldNick(name), message.u);
     if (fromOthers.length === 0) return;
-    const label = name === DEFAULT_ROOM ? strings.rooms.defaultRoom : (this.rooms.get(foldNick(name))?.direct?.label ?? name);
+    const label = name === DEFAULT_ROOM ? strings.rooms.defaultRoom : isDirectRoom(name) ? strings.direct.where : name;
     this.parts.title.note(Math.min(added, fromOthers.length), fromOthers, label, this.nick === null ? null : foldNick(this.nick));
     const room = this.rooms.get(foldNick(name));
     if (room && foldNick(name) !== this.active) {
@@ -162,7 +163,11 @@ export class Rooms {
   /** `chat`, `history`, `users`, `enter`, `exit` of a room other than the default. */
   messages(name: string, messages: readonly ChatMessage[], live: boolean): void {
     const room = this.rooms.get(foldNick(name));
-    if (!room) return;
+    if (!room) {
+      // A direct message for a conversation not opened yet still counts in the title and alerts.
+      if (live && isDirectRoom(name)) this.noteMessages(name, messages, messages.length);
+      return;
+    }
     const added = room.log.addMessages(messages);
     if (live) this.noteMessages(name, messages, added);
   }
