@@ -102,6 +102,21 @@ describeWithService('chromium', 'direct messages on the page', () => {
     await page.locator(`.cb-log[data-room="${room}"]`).waitFor({ state: 'visible' });
   });
 
+  it('lists the conversations again after a reconnect', async () => {
+    const history = new MemoryStore();
+    const chat = await startChat({ ...options, history });
+    const { context, page } = await newUser();
+    await context.addCookies([{ name: 'who', value: 'bob', url: chat.url }]);
+    await page.goto(`${chat.url}/chat/`);
+    await page.locator('#direct').waitFor();
+    expect(await page.locator('#direct-list button').count()).toBe(0);
+    // Stored behind the page's back (no live event reaches it): only the list read on reconnect shows it.
+    await history.append({ room: ROOM, u: 'alice', m: 'while you were away', ts: Date.now(), authorKey: nickKey('alice') });
+    chat.server.closeAllConnections();
+    await page.locator('#status[data-state="reconnecting"], #status[data-state="disconnected"]').waitFor();
+    await page.getByRole('button', { name: 'alice, 1 unread' }).waitFor();
+  });
+
   it('shows no section to guests, and clears a badge when another tab reads the conversation', async () => {
     const chat = await startChat({ ...options, history: new MemoryStore() });
     const guest = await newUser();
