@@ -201,7 +201,10 @@ export class MemoryStore implements MessageStore {
     if (parties.recipient !== undefined) update(parties.recipient, input.u, 0);
   }
 
-  /** Messages of the record's room after its read marker that the user did not write, up to UNREAD_CAP. */
+  /**
+   * Messages of the record's room after its read marker that the user did not write, up to
+   * UNREAD_CAP. Walks back from the newest message: memory has no index, and holds few messages.
+   */
   private unread(userKey: string, record: Conversation): number {
     let count = 0;
     const floor = Math.max(0, this.messages.length - this.maxMessages);

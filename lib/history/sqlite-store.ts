@@ -86,8 +86,8 @@ interface Statements {
   toggleReaction: Database.Transaction<(id: number, userKey: string, emoji: string, maxDistinct: number) => ReactResult | 'too-many' | undefined>;
   appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
   /** user_key, room, with_nick, last_id, last_ts, read_id. */
-  noteAuthor: Database.Statement<[string, string, string, number, number, number]>;
-  noteRecipient: Database.Statement<[string, string, string, number, number, number]>;
+  /** Appends a direct message and records it in both participants' conversation lists. */
+  appendDirect: Database.Transaction<(input: NewMessage, parties: ConversationParties) => AppendResult>;
   conversations: Database.Statement<[string, number], ConversationRow>;
   markRead: Database.Transaction<(userKey: string, room: string, id: number) => { id: number; moved: boolean } | undefined>;
 }
@@ -183,7 +183,7 @@ export class SqliteStore implements MessageStore {
         result = appendRow(statements, input);
       } else {
         // The message and both conversation records commit together (nested transactions are savepoints).
-        result = this.appendDirect(statements, input, parties);
+        result = statements.appendDirect.immediate(input, parties);
       }
       if (!result.duplicate) this.appendsSincePrune++;
       return result;
@@ -305,20 +305,6 @@ export class SqliteStore implements MessageStore {
     return result;
   }
 
-  /** Appends a direct message and records it in both participants' conversation lists, in one transaction. */
-  private appendDirect(statements: Statements, input: NewMessage, parties: ConversationParties): AppendResult {
-    const db = this.db;
-    if (!db) throw new ChatError('STORE_UNAVAILABLE');
-    return db.transaction(() => {
-      const result = appendRow(statements, input);
-      if (result.duplicate) return result;
-      const { id } = result.message;
-      statements.noteAuthor.run(parties.author, input.room, parties.recipientNick, id, input.ts, id);
-      if (parties.recipient !== undefined) statements.noteRecipient.run(parties.recipient, input.room, input.u, id, input.ts, 0);
-      return result;
-    }).immediate();
-  }
-
   /** Deletes what is beyond the newest `maxMessages` and older than `maxAgeDays`. */
   private prune(): void {
     const statements = this.statements;
@@ -342,7 +328,7 @@ export class SqliteStore implements MessageStore {
 }
 
 /** Inserts one message (a retried cid returns the first copy). */
-function appendRow(statements: Statements, input: NewMessage): AppendResult {
+function appendRow(statements: Pick<Statements, 'insert' | 'appendWithClientId'>, input: NewMessage): AppendResult {
   if (input.cid === undefined) {
     const row = statements.insert.get(...insertValues(input, input.authorKey ?? null, null));
     if (!row) throw new Error('INSERT … RETURNING returned no row');
@@ -382,10 +368,10 @@ function prepareStatements(db: Database.Database): Statements {
     `INSERT INTO conversations (user_key, room, with_nick, last_id, last_ts, read_id) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (user_key, room) DO UPDATE SET with_nick = ${withNick}, last_id = max(last_id, excluded.last_id),
         last_ts = excluded.last_ts, read_id = max(read_id, excluded.read_id)`;
-  return {
-    // The author's row keeps the name it has (the recipient's own, once they wrote); the recipient's takes the author's latest.
-    noteAuthor: db.prepare(noteConversation('with_nick')),
-    noteRecipient: db.prepare(noteConversation('excluded.with_nick')),
+  // The author's row keeps the name it has (the recipient's own, once they wrote); the recipient's takes the author's latest.
+  const noteAuthor = db.prepare<[string, string, string, number, number, number]>(noteConversation('with_nick'));
+  const noteRecipient = db.prepare<[string, string, string, number, number, number]>(noteConversation('excluded.with_nick'));
+  const statements: Omit<Statements, 'appendDirect'> = {
     // The unread count is a correlated subquery capped by LIMIT: at most UNREAD_CAP index entries
     // of messages_room_id (room, id) past the marker per conversation, never a scan of the table.
     conversations: db.prepare(
@@ -443,6 +429,17 @@ function prepareStatements(db: Database.Database): Statements {
       const first = byClientId.get(authorKey, cid);
       if (!first) throw new Error('INSERT conflicted on (author_key, cid) but no such row exists');
       return { message: toMessage(first.room, first), duplicate: true };
+    }),
+  };
+  return {
+    ...statements,
+    appendDirect: db.transaction((input: NewMessage, parties: ConversationParties) => {
+      const result = appendRow(statements, input);
+      if (result.duplicate) return result;
+      const { id } = result.message;
+      noteAuthor.run(parties.author, input.room, parties.recipientNick, id, input.ts, id);
+      if (parties.recipient !== undefined) noteRecipient.run(parties.recipient, input.room, input.u, id, input.ts, 0);
+      return result;
     }),
   };
 }
