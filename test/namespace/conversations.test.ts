@@ -61,6 +61,8 @@ describe('conversations', () => {
     const bobPhone = await signedIn(chat, 'Bob');
     expect(await bobPhone.emitWithAck('conversations')).toEqual(await bob.emitWithAck('conversations'));
     expect(await bobPhone.emitWithAck('conversations')).toMatchObject({ conversations: [{ with: 'Ann', unread: 2 }] });
+    // Arguments before the ack are ignored, whatever they are.
+    expect(await emitAnyWithAck(bobPhone, 'conversations', { limit: 1e9, user: 'ann' }, null)).toEqual(await bob.emitWithAck('conversations'));
   });
 
   it('refuses guests (UNAUTHORIZED) and everyone when allowDirectMessages is false (FORBIDDEN)', async () => {
