@@ -127,6 +127,7 @@ export class PostgresStore implements MessageStore {
   readonly server: string;
   private readonly retention: Retention;
   private readonly outage: OutageLog;
+  private readonly logger: ChatLogger;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The sockets of the store's own pool. */
   private readonly sockets = new Set<Socket>();
@@ -185,7 +186,8 @@ export class PostgresStore implements MessageStore {
       this.ownsPool = true;
       this.server = describeServer(connectionString, {});
     }
-    this.outage = new OutageLog(options.logger ?? consoleLogger, 'PostgreSQL message store', {
+    this.logger = options.logger ?? consoleLogger;
+    this.outage = new OutageLog(this.logger, 'PostgreSQL message store', {
       table: this.table,
       server: this.server,
     });
@@ -514,7 +516,11 @@ export class PostgresStore implements MessageStore {
         ]);
       }
     } catch (error) {
-      this.outage.failed('conversations', error);
+      // Not an outage: the messages are stored and go out; only the lists lag until the next message.
+      this.logger.warn('PostgreSQL message store could not record direct conversations; their lists catch up with the next message', {
+        table: this.table,
+        ...describeCause(error),
+      });
     }
   }
 

@@ -195,6 +195,20 @@ describeWithService('postgres', 'PostgresStore', () => {
       expect(text).not.toMatch(new RegExp(`Seq Scan on "?${store.table}"? `));
     });
 
+    it('still stores and returns a direct message when its conversation lists cannot be written, and says so', async () => {
+      const logger = recordingLogger();
+      const store = await openStore({ logger });
+      await admin.query(`DROP TABLE "${store.table}_dms"`);
+      const room = directRoom('alice', 'bob');
+      const { message, duplicate } = await store.append(draft('still sent', { room, u: 'Alice', authorKey: 'alice' }));
+      expect(duplicate).toBe(false);
+      expect((await store.latest(room, 10)).map((stored) => stored.id)).toEqual([message.id]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        'PostgreSQL message store could not record direct conversations; their lists catch up with the next message',
+        expect.objectContaining({ table: store.table }),
+      );
+    });
+
     it('searches through the GIN index, not by scanning the table', async () => {
       const store = await openStore();
       // A room of 5,000 messages of which one matches: reading the room's rows would be the scan.
