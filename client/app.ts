@@ -1,5 +1,6 @@
 /** Wires the page: its own elements by id, the views over them, the socket and its handlers. */
 import { DesktopAlerts } from './attention/alerts';
+import { DirectMessages } from './direct/direct-messages';
 import { Attention } from './attention/attention';
 import { FaviconBadge } from './attention/favicon';
 import { readConfig } from './config';
@@ -68,7 +69,7 @@ export function start(doc: Document): () => void {
   marker.textContent = strings.newMessages;
 
   // The views and the socket refer to each other; `late` is filled in before anything runs.
-  const late: { session?: Session; outbox?: Outbox; pager?: HistoryPager; rooms?: Rooms } = {};
+  const late: { session?: Session; outbox?: Outbox; pager?: HistoryPager; rooms?: Rooms; directs?: DirectMessages } = {};
 
   const log = new LogView(byId(doc, 'chat-data', HTMLElement), (cid) => late.outbox?.retry(cid), marker);
   const socket = createConnection(config, doc.location.origin, () => {
@@ -126,7 +127,10 @@ export function start(doc: Document): () => void {
     status,
     typing,
     title: attention,
-    onShow: (label, name) => header.showRoom(label, name),
+    onShow: (label, name) => {
+      header.showRoom(label, name);
+      late.directs?.shown(name);
+    },
     list: roomList,
     region: roomRegion,
     defaultRoom: { log, nicks, nicksElement, outbox },
@@ -160,9 +164,19 @@ export function start(doc: Document): () => void {
   // A customised copy of the original page may lack the button: moderators still get inline actions.
   const panel = new ModerationPanelView(doc, socket, moderation, doc.getElementById('mod-button') as HTMLButtonElement | null);
   panel.setAdmin(false);
+  const directs = new DirectMessages({
+    doc,
+    socket,
+    rooms,
+    status,
+    region: doc.getElementById('direct'),
+    list: doc.getElementById('direct-list'),
+    people: nicksElement,
+    roomsShown: () => !roomRegion.hidden,
+  });
   const session = new Session({ socket, status, log, nicks, loginForm, chatForm, outbox, rooms, me, moderation });
   const pager = new HistoryPager(socket, log, status, older);
-  Object.assign(late, { session, outbox, pager, rooms });
+  Object.assign(late, { session, outbox, pager, rooms, directs });
 
   // A widget's iframe asks for a room, a theme and a compact layout in its URL.
   // A room the host did not create is said at once, not after login with a blank panel.
@@ -174,7 +188,7 @@ export function start(doc: Document): () => void {
   }
   applyDisplayParams(doc, params);
 
-  const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing, moderation, panel };
+  const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing, moderation, panel, directs };
   const unlisten = listen(ctx);
   // Every room's log lives in the document's body, so one listener serves them all.
   const stopActions = listenForMessageActions(doc.body, socket, () => rooms.current, (text) => log.addSystem(text));
@@ -196,6 +210,7 @@ export function start(doc: Document): () => void {
     roomList.destroy();
     roomForm.destroy();
     rooms.destroy();
+    directs.destroy();
     title.destroy();
     favicon.destroy();
     alerts.destroy();

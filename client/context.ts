@@ -1,5 +1,6 @@
 /** The parts of the running page that the incoming-event handlers act on. */
 import type { ChatSocket } from './connection';
+import type { DirectMessages } from './direct/direct-messages';
 import type { HistoryPager } from './history-pager';
 import type { ModerationActions } from './moderation/actions';
 import type { ModerationPanelView } from './moderation/panel';
@@ -24,4 +25,5 @@ export interface ChatContext {
   readonly typing: TypingView;
   readonly moderation: ModerationActions;
   readonly panel: ModerationPanelView;
+  readonly directs: DirectMessages;
 }

@@ -161,6 +161,20 @@ export const strings = {
     gone: 'That message is no longer there.',
     tooFar: 'That message is too far back to show here.',
   },
+  /** Direct messages: the side panel's list of conversations and the people list's action. */
+  direct: {
+    /** A conversation's accessible name: the other user's name and how many unread (the server stops counting at `cap`). */
+    entry: (name: string, unread: number, cap: number): string =>
+      unread === 0 ? name : `${name}, ${unread >= cap ? `${cap}+` : unread} unread`,
+    /** The badge's text. */
+    badge: (unread: number, cap: number): string => (unread >= cap ? `${cap}+` : String(unread)),
+    /** The people list's button that starts (or opens) a conversation. */
+    messageAction: (nick: string): string => `Message ${nick}`,
+    /** Where a direct message was said, in alerts ("alice in a direct message"). */
+    where: 'a direct message',
+    /** The first message's prompt. */
+    firstMessagePrompt: (nick: string): string => `Message to ${nick}:`,
+  },
   /** The embeddable widget on the host's pages. */
   widget: {
     open: 'Chat',

@@ -11,6 +11,7 @@ export const {
   SYSTEM_NICK,
   DEFAULT_ROOM,
   REPORT_REASONS,
+  UNREAD_CAP,
   MemoryStore,
   SqliteStore,
   PostgresStore,

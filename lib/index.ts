@@ -39,7 +39,7 @@ export type { ClusterState, ClusterStatus, ClusterRedis } from './cluster/chat-c
 export type { DependencyState, DependencyStatus, ChatStatus } from './chat/dependency-status';
 export { ChatError, ERROR_CODES, DEFAULT_ERROR_MESSAGES, type ErrorCode } from './protocol/error-codes';
 export type { ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData } from './protocol/events';
-export { SYSTEM_NICK, DEFAULT_ROOM, REPORT_REASONS } from './protocol/payloads';
+export { SYSTEM_NICK, DEFAULT_ROOM, REPORT_REASONS, UNREAD_CAP } from './protocol/payloads';
 export type * from './protocol/payloads';
 export { MemoryStore, type MemoryStoreOptions } from './history/memory-store';
 export { SqliteStore, type SqliteStoreOptions } from './history/sqlite-store';

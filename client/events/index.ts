@@ -1,6 +1,6 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
 import type { BatchedEvent } from '../../lib/protocol/events';
-import type { ChatLine, ChatMessage, DeleteRequest, EditNotice, HistoryMeta, ModerationUpdate, ReactionsNotice, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
+import type { ChatLine, ChatMessage, DeleteRequest, EditNotice, HistoryMeta, ModerationUpdate, ReactionsNotice, ReadRequest, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';
@@ -9,6 +9,7 @@ import { onDisconnect } from './disconnect';
 import { onDelete } from './delete';
 import { onEdit } from './edit';
 import { onReactions } from './reactions';
+import { onRead } from './read';
 import { onEnter } from './enter';
 import { onExit } from './exit';
 import { onHistory } from './history';
@@ -36,8 +37,9 @@ export function listen(ctx: ChatContext): () => void {
   const moderation = (update: ModerationUpdate): void => onModeration(ctx, update);
   const edit = (notice: EditNotice): void => onEdit(ctx, notice);
   const reactions = (notice: ReactionsNotice): void => onReactions(ctx, notice);
+  const read = (notice: ReadRequest): void => onRead(ctx, notice);
   // Each event of a `batch` goes to the handler it would have reached alone.
-  const batched: Readonly<Record<string, (...args: never[]) => void>> = { chat, enter, exit, users, typing, delete: remove, edit, reactions };
+  const batched: Readonly<Record<string, (...args: never[]) => void>> = { chat, enter, exit, users, typing, delete: remove, edit, reactions, read };
   const batch = (events: BatchedEvent[]): void => {
     for (const [event, ...args] of events) (batched[event] as ((...args: unknown[]) => void) | undefined)?.(...args);
   };
@@ -58,6 +60,7 @@ export function listen(ctx: ChatContext): () => void {
     ['moderation', moderation],
     ['edit', edit],
     ['reactions', reactions],
+    ['read', read],
     ['batch', batch],
   ];
   const on = socket.on.bind(socket) as (event: string, listener: (...args: never[]) => void) => void;

@@ -6,6 +6,7 @@ import type { ChatContext } from '../context';
 export function onSession(ctx: ChatContext, info: SessionInfo): void {
   if (typeof info.nick === 'string') ctx.session.loggedIn(info.nick, false, info.identified === true);
   else ctx.session.loggedOut(info.error);
+  ctx.directs.session(typeof info.nick === 'string' ? info.nick : null, info.identified === true);
   // Only a logged-in moderator's page shows the moderation controls (the server checks anyway).
   ctx.moderation.setAdmin(typeof info.nick === 'string' && info.admin === true);
 }

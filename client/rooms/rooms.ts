@@ -3,10 +3,11 @@
  * with its own log, user list, outbox and unread count; the one on screen; and re-joining after a
  * reconnect with the greatest id each room's log holds, so no line is shown twice.
  */
-import { DEFAULT_ROOM, type ChatMessage, type JoinAck } from '../../lib/protocol/payloads';
+import { DEFAULT_ROOM, type ChatMessage, type HistoryAck, type JoinAck } from '../../lib/protocol/payloads';
 import type { ClientConfig } from '../config';
 import { ACK_TIMEOUT_MS, type ChatSocket } from '../connection';
 import { make } from '../dom';
+import { isDirectRoom } from '../../lib/protocol/direct-room';
 import { foldNick } from '../../lib/protocol/nick';
 import { Outbox } from '../outbox';
 import { strings } from '../strings';
@@ -32,6 +33,8 @@ interface Room {
   joined: boolean;
   /** The page wants to be in the room (re-joined after every reconnect). */
   wanted: boolean;
+  /** A direct conversation: readable without `join`, listed in the direct messages section instead. */
+  direct?: { label: string };
 }
 
 /** What the rooms act on. */
@@ -92,7 +95,7 @@ export class Rooms {
     const room = this.roomOf(name);
     room.wanted = true;
     this.show(room.name);
-    if (!room.joined) this.join(room);
+    if (!room.joined && !room.direct) this.join(room);
   }
 
   /** Joins (or creates, when the host allows) the room typed by a person. */
@@ -105,7 +108,23 @@ export class Rooms {
   /** Logged in (again): join every room the page wants to be in. */
   loggedIn(nick: string): void {
     this.nick = nick;
-    for (const room of this.rooms.values()) if (room.wanted && !room.joined) this.join(room);
+    for (const room of this.rooms.values()) {
+      if (room.direct && !room.joined) this.readDirect(room);
+      else if (room.wanted && !room.joined) this.join(room);
+    }
+  }
+
+  /**
+   * Shows direct conversation `name` as `label` (the other user's name). A conversation needs no
+   * `join`: its log is read with `history({ room })`, now and after every reconnect.
+   */
+  openDirect(name: string, label: string): void {
+    const room = this.roomOf(name);
+    const opened = room.direct !== undefined;
+    room.direct = { label };
+    room.log.element.setAttribute('aria-label', strings.rooms.messagesIn(label));
+    this.show(room.name);
+    if (!opened && this.nick !== null) this.readDirect(room);
   }
 
   /** Logged out, or the connection dropped: the server no longer has this page in its rooms. */
@@ -127,7 +146,7 @@ export class Rooms {
     const fromOthers = messages.filter((message) => message.u.toLowerCase() !== ownKey);
     for (const message of messages) this.parts.typing.remove(foldNick(name), message.u);
     if (fromOthers.length === 0) return;
-    const label = name === DEFAULT_ROOM ? strings.rooms.defaultRoom : name;
+    const label = name === DEFAULT_ROOM ? strings.rooms.defaultRoom : isDirectRoom(name) ? strings.direct.where : name;
     this.parts.title.note(Math.min(added, fromOthers.length), fromOthers, label, this.nick === null ? null : foldNick(this.nick));
     const room = this.rooms.get(foldNick(name));
     if (room && foldNick(name) !== this.active) {
@@ -144,7 +163,11 @@ export class Rooms {
   /** `chat`, `history`, `users`, `enter`, `exit` of a room other than the default. */
   messages(name: string, messages: readonly ChatMessage[], live: boolean): void {
     const room = this.rooms.get(foldNick(name));
-    if (!room) return;
+    if (!room) {
+      // A direct message for a conversation not opened yet still counts in the title and alerts.
+      if (live && isDirectRoom(name)) this.noteMessages(name, messages, messages.length);
+      return;
+    }
     const added = room.log.addMessages(messages);
     if (live) this.noteMessages(name, messages, added);
   }
@@ -222,6 +245,18 @@ export class Rooms {
     });
   }
 
+  /** Reads a conversation's newest messages into its log (the log drops those it holds). */
+  private readDirect(room: Room): void {
+    const { socket, status } = this.parts;
+    socket.timeout(ACK_TIMEOUT_MS).emit('history', { room: room.name }, (err: Error | null, ack: HistoryAck) => {
+      if (err) return status.error(strings.noAnswer);
+      if (!ack.ok) return status.error(strings.errorMessage(ack.error));
+      room.joined = true;
+      room.log.addMessages(ack.messages);
+      room.outbox.resume();
+    });
+  }
+
   private show(name: string): void {
     const room = this.roomOf(name);
     this.active = foldNick(room.name);
@@ -233,7 +268,7 @@ export class Rooms {
     }
     room.log.scrollToEnd();
     this.parts.typing.show(this.active);
-    this.parts.onShow?.(room.name === DEFAULT_ROOM ? strings.rooms.defaultRoom : room.name, room.name);
+    this.parts.onShow?.(room.name === DEFAULT_ROOM ? strings.rooms.defaultRoom : (room.direct?.label ?? room.name), room.name);
     this.render();
   }
 
@@ -279,7 +314,7 @@ export class Rooms {
   }
 
   private render(): void {
-    const entries = [...this.rooms.values()].map((room) => ({
+    const entries = [...this.rooms.values()].filter((room) => !room.direct).map((room) => ({
       name: foldNick(room.name),
       label: room.name === DEFAULT_ROOM ? strings.rooms.defaultRoom : room.name,
       unread: room.unread,

@@ -10,7 +10,7 @@
  * clients expect).
  */
 import type { BatchedEvent } from '../protocol/events';
-import { DEFAULT_ROOM, SYSTEM_NICK, type ChangeStamp, type ChatMessage, type EditNotice, type ModerationUpdate, type ReactionsNotice } from '../protocol/payloads';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChangeStamp, type ChatMessage, type EditNotice, type ModerationUpdate, type ReactionsNotice, type ReadRequest } from '../protocol/payloads';
 import { Deliveries } from './deliveries';
 import { NO_BUS, type EventBus } from './event-bus';
 import { EventBatcher } from './event-batcher';
@@ -168,6 +168,11 @@ export class Broadcaster {
   /** A stored message, to one audience (used for a direct conversation's participants). */
   chatTo(audience: string, message: ChatMessage): void {
     this.send(audience, ['chat', message]);
+  }
+
+  /** A user read a conversation up to an id: to their own audience, so every tab on every node clears its badge. */
+  readTo(audience: string, notice: ReadRequest): void {
+    this.send(audience, ['read', notice]);
   }
 
   /** Someone logged in. */

@@ -1,6 +1,7 @@
 /** A message store in process memory: for tests and for `history: false`, never the default. */
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import { toChatMessage, UNREAD_CAP, withExtras, type ChatMessage, type ConversationSummary, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import { conversationParties } from './conversation-parties';
 import { wordsOf } from '../protocol/search-query';
 import type {
   AppendResult,
@@ -38,6 +39,16 @@ interface Changed {
   deleted: boolean;
 }
 
+/** One user's record of a direct conversation. */
+interface Conversation {
+  room: string;
+  with: string;
+  lastId: number;
+  lastTs: number;
+  /** The id up to which the user has read it. */
+  readId: number;
+}
+
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** How many messages to keep, oldest dropped first; `0` keeps none. Defaults to 10,000. */
@@ -55,6 +66,8 @@ export class MemoryStore implements MessageStore {
   /** Message id → its latest change, in rev order (an entry moves to the end when it changes again). */
   private readonly changes = new Map<number, Changed>();
   private lastRev = 0;
+  /** User key → conversation room → that user's record of it. */
+  private readonly conversationsByUser = new Map<string, Map<string, Conversation>>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxMessages = options.maxMessages ?? 10_000;
@@ -79,6 +92,7 @@ export class MemoryStore implements MessageStore {
         this.forgetChangesBefore(this.messages[0]?.id ?? 0);
       }
     }
+    this.noteConversation(input, message.id);
     if (dedupeKey !== undefined) {
       this.byClientId.set(dedupeKey, message);
       if (this.byClientId.size > 100_000) {
@@ -163,6 +177,22 @@ export class MemoryStore implements MessageStore {
     return Promise.resolve(this.blocks.has(`${blockerKey}\u0000${blockedKey}`));
   }
 
+  conversations(userKey: string, limit: number): Promise<ConversationSummary[]> {
+    const records = [...(this.conversationsByUser.get(userKey)?.values() ?? [])].sort((a, b) => b.lastId - a.lastId).slice(0, limit);
+    return Promise.resolve(
+      records.map((record) => ({ room: record.room, with: record.with, lastId: record.lastId, lastTs: record.lastTs, unread: this.unread(userKey, record) })),
+    );
+  }
+
+  markRead(userKey: string, room: string, id: number): Promise<{ id: number; moved: boolean } | undefined> {
+    const record = this.conversationsByUser.get(userKey)?.get(room);
+    if (!record) return Promise.resolve(undefined);
+    const next = Math.min(id, record.lastId);
+    const moved = next > record.readId;
+    if (moved) record.readId = next;
+    return Promise.resolve({ id: record.readId, moved });
+  }
+
   delete(id: number): Promise<MessageChangeRef | undefined> {
     const floor = Math.max(0, this.messages.length - this.maxMessages);
     const index = this.messages.findIndex((stored, i) => i >= floor && stored.id === id);
@@ -207,6 +237,42 @@ export class MemoryStore implements MessageStore {
   /** Retention: changes of messages older than the oldest kept one are nobody's concern any more. */
   private forgetChangesBefore(oldestId: number): void {
     for (const id of this.changes.keys()) if (id < oldestId) this.changes.delete(id);
+  }
+
+  /** Records a direct message in both participants' conversation lists. */
+  private noteConversation(input: NewMessage, id: number): void {
+    const parties = conversationParties(input);
+    if (parties === undefined) return;
+    const update = (userKey: string, withNick: string | undefined, readId: number): void => {
+      let records = this.conversationsByUser.get(userKey);
+      if (!records) this.conversationsByUser.set(userKey, (records = new Map<string, Conversation>()));
+      const record = records.get(input.room);
+      if (record) {
+        record.lastId = Math.max(record.lastId, id);
+        record.lastTs = input.ts;
+        if (withNick !== undefined) record.with = withNick;
+        record.readId = Math.max(record.readId, readId);
+      } else {
+        records.set(input.room, { room: input.room, with: withNick ?? parties.recipientNick, lastId: id, lastTs: input.ts, readId });
+      }
+    };
+    update(parties.author, undefined, id);
+    if (parties.recipient !== undefined) update(parties.recipient, input.u, 0);
+  }
+
+  /**
+   * Messages of the record's room after its read marker that the user did not write, up to
+   * UNREAD_CAP. Walks back from the newest message: memory has no index, and holds few messages.
+   */
+  private unread(userKey: string, record: Conversation): number {
+    let count = 0;
+    const floor = Math.max(0, this.messages.length - this.maxMessages);
+    for (let i = this.messages.length - 1; i >= floor && count < UNREAD_CAP; i--) {
+      const kept = this.messages[i];
+      if (!kept || kept.id <= record.readId) break;
+      if (kept.room === record.room && kept.authorKey !== userKey) count++;
+    }
+    return count;
   }
 
   /** The newest `limit` matching messages of a room, oldest first. */

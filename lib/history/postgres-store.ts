@@ -4,7 +4,7 @@ import { settleWithin } from '../chat/deadline';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatOptionError } from '../options/option-error';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import { toChatMessage, UNREAD_CAP, withExtras, type ChatMessage, type ConversationSummary, type ReactionCounts, type SearchHit } from '../protocol/payloads';
 import type {
   AppendResult,
   ChangesAfter,
@@ -17,6 +17,7 @@ import type {
   SearchQuery,
   StoredMessage,
 } from '../options/message-store';
+import { conversationParties } from './conversation-parties';
 import { loadPg, type PgPoolLike } from './load-pg';
 import { migratePostgres } from './sql/postgres-migrations';
 import { APPEND_LOCK_CLASS, CHANGE_LOCK_CLASS, postgresNames, type PostgresNames } from './sql/postgres-names';
@@ -123,6 +124,23 @@ interface Queries {
   pruneChanges: string;
   changesAfter: string;
   currentRev: string;
+  /** Upserts conversation records keeping (`noteKeep`) or replacing (`noteRename`) the shown name. */
+  noteKeep: string;
+  noteRename: string;
+  conversations: string;
+  markRead: string;
+}
+
+/** One user's conversation record as a batch of appends leaves it. */
+interface ConversationNote {
+  userKey: string;
+  room: string;
+  withNick: string;
+  /** The other user wrote in this batch: show their name as they wrote it. */
+  rename: boolean;
+  lastId: number;
+  lastTs: number;
+  readId: number;
 }
 
 /**
@@ -141,6 +159,7 @@ export class PostgresStore implements MessageStore {
   readonly server: string;
   private readonly retention: Retention;
   private readonly outage: OutageLog;
+  private readonly logger: ChatLogger;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** The sockets of the store's own pool. */
   private readonly sockets = new Set<Socket>();
@@ -199,7 +218,8 @@ export class PostgresStore implements MessageStore {
       this.ownsPool = true;
       this.server = describeServer(connectionString, {});
     }
-    this.outage = new OutageLog(options.logger ?? consoleLogger, 'PostgreSQL message store', {
+    this.logger = options.logger ?? consoleLogger;
+    this.outage = new OutageLog(this.logger, 'PostgreSQL message store', {
       table: this.table,
       server: this.server,
     });
@@ -324,6 +344,28 @@ export class PostgresStore implements MessageStore {
     return found.rows.length > 0;
   }
 
+  async conversations(userKey: string, limit: number): Promise<ConversationSummary[]> {
+    assertReadArguments('PostgresStore', 'conversations', userKey, 0, limit);
+    this.assertOpen('conversations');
+    const found = await this.run('conversations', (queries) =>
+      this.pool.query<{ room: string; with_nick: string; last_id: string | number; last_ts: string | number; unread: string | number }>(queries.conversations, [userKey, limit]),
+    );
+    return found.rows.map((row) => ({ room: row.room, with: row.with_nick, lastId: toNumber(row.last_id), lastTs: toNumber(row.last_ts), unread: toNumber(row.unread) }));
+  }
+
+  async markRead(userKey: string, room: string, id: number): Promise<{ id: number; moved: boolean } | undefined> {
+    assertReadArguments('PostgresStore', 'markRead', room, id, 0);
+    assertReadArguments('PostgresStore', 'markRead', userKey, 0, 0);
+    this.assertOpen('markRead');
+    const found = await this.run('markRead', (queries) =>
+      this.pool.query<{ old_id: string | number; new_id: string | number }>(queries.markRead, [userKey, room, id]),
+    );
+    const row = found.rows[0];
+    if (!row) return undefined;
+    const next = toNumber(row.new_id);
+    return { id: next, moved: next > toNumber(row.old_id) };
+  }
+
   async delete(id: number): Promise<MessageChangeRef | undefined> {
     this.assertOpen('delete');
     return this.run('delete', (queries) =>
@@ -440,7 +482,11 @@ export class PostgresStore implements MessageStore {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        const results = await this.run('append', (queries) => this.insertBatch(queries, batch));
+        const results = await this.run('append', async (queries) => {
+          const inserted = await this.insertBatch(queries, batch);
+          await this.noteConversations(queries, batch, inserted);
+          return inserted;
+        });
         batch.forEach((pending, i) => {
           const result = results[i];
           if (result) pending.resolve(result);
@@ -493,6 +539,56 @@ export class PostgresStore implements MessageStore {
       }
     }
     return results;
+  }
+
+  /**
+   * Records a batch's direct messages in both participants' conversation lists: one row per user
+   * and conversation (an upsert may touch a row once per statement), at most two statements.
+   * After the insert rather than in it: the messages are committed and acked whatever happens
+   * here, so a failure only leaves a list behind (logged), never a message unsent.
+   */
+  private async noteConversations(queries: Queries, batch: readonly PendingAppend[], results: readonly AppendResult[]): Promise<void> {
+    const notes = new Map<string, ConversationNote>();
+    const note = (userKey: string, room: string, withNick: string, rename: boolean, id: number, ts: number, readId: number): void => {
+      const key = `${userKey}\u0000${room}`;
+      const seen = notes.get(key);
+      if (!seen) {
+        notes.set(key, { userKey, room, withNick, rename, lastId: id, lastTs: ts, readId });
+        return;
+      }
+      if (rename) Object.assign(seen, { withNick, rename });
+      if (id > seen.lastId) Object.assign(seen, { lastId: id, lastTs: ts });
+      seen.readId = Math.max(seen.readId, readId);
+    };
+    batch.forEach((pending, i) => {
+      const result = results[i];
+      const parties = conversationParties(pending.input);
+      if (!result || result.duplicate || !parties) return;
+      const { id, ts } = result.message;
+      note(parties.author, pending.input.room, parties.recipientNick, false, id, ts, id);
+      if (parties.recipient !== undefined) note(parties.recipient, pending.input.room, pending.input.u, true, id, ts, 0);
+    });
+    if (notes.size === 0) return;
+    try {
+      for (const rename of [false, true]) {
+        const rows = [...notes.values()].filter((row) => row.rename === rename);
+        if (rows.length === 0) continue;
+        await this.pool.query(rename ? queries.noteRename : queries.noteKeep, [
+          rows.map((row) => row.userKey),
+          rows.map((row) => row.room),
+          rows.map((row) => row.withNick),
+          rows.map((row) => row.lastId),
+          rows.map((row) => row.lastTs),
+          rows.map((row) => row.readId),
+        ]);
+      }
+    } catch (error) {
+      // Not an outage: the messages are stored and go out; only the lists lag until the next message.
+      this.logger.warn('PostgreSQL message store could not record direct conversations; their lists catch up with the next message', {
+        table: this.table,
+        ...describeCause(error),
+      });
+    }
   }
 
   private async attempt<T>(operation: string, work: (queries: Queries) => Promise<T>): Promise<T> {
@@ -681,6 +777,19 @@ function buildQueries(names: PostgresNames, tableOid: number, sequenceOid: numbe
     block: `INSERT INTO ${names.blocks} (blocker_key, blocked_key) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
     unblock: `DELETE FROM ${names.blocks} WHERE blocker_key = $1 AND blocked_key = $2`,
     isBlocked: `SELECT 1 FROM ${names.blocks} WHERE blocker_key = $1 AND blocked_key = $2`,
+    noteKeep: noteConversations(names.dms, 'c.with_nick'),
+    noteRename: noteConversations(names.dms, 'EXCLUDED.with_nick'),
+    // The unread count is capped by LIMIT, so it reads at most UNREAD_CAP entries of the (room, id)
+    // index past the marker per conversation, never the table.
+    conversations: `SELECT c.room, c.with_nick, c.last_id, c.last_ts,
+        (SELECT count(*) FROM (SELECT 1 FROM ${table} AS m WHERE m.room = c.room AND m.id > c.read_id
+          AND m.author_key IS DISTINCT FROM c.user_key LIMIT ${UNREAD_CAP}) AS counted) AS unread
+      FROM ${names.dms} AS c WHERE c.user_key = $1 ORDER BY c.last_id DESC LIMIT $2`,
+    // The locked subquery hands back the marker as it was, so the caller learns whether it moved.
+    markRead: `UPDATE ${names.dms} AS c SET read_id = GREATEST(c.read_id, LEAST($3::bigint, c.last_id))
+      FROM (SELECT read_id FROM ${names.dms} WHERE user_key = $1 AND room = $2 FOR UPDATE) AS old
+      WHERE c.user_key = $1 AND c.room = $2
+      RETURNING old.read_id AS old_id, c.read_id AS new_id`,
     addReaction: `INSERT INTO ${reactions} (message_id, emoji, user_key, ts) VALUES ($1, $2, $3, $4)`,
     latest: `SELECT ${columns} FROM ${table} WHERE room = $1 ORDER BY id DESC LIMIT $2`,
     before: `SELECT ${columns} FROM ${table} WHERE room = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
@@ -702,6 +811,15 @@ function changeOf(row: ChangeRow, message: ChatMessage | undefined): MessageChan
     edited: (row.kinds & EDITED) !== 0,
     reacted: (row.kinds & REACTED) !== 0,
   };
+}
+
+/** The upsert of conversation records; `withNick` is what a known row's shown name becomes. */
+function noteConversations(dms: string, withNick: string): string {
+  return `INSERT INTO ${dms} AS c (user_key, room, with_nick, last_id, last_ts, read_id)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+    ON CONFLICT (user_key, room) DO UPDATE SET with_nick = ${withNick}, last_id = GREATEST(c.last_id, EXCLUDED.last_id),
+      last_ts = CASE WHEN EXCLUDED.last_id > c.last_id THEN EXCLUDED.last_ts ELSE c.last_ts END,
+      read_id = GREATEST(c.read_id, EXCLUDED.read_id)`;
 }
 
 /** BIGINT columns arrive as strings (pg's default) or numbers (a host's custom type parser). */

@@ -6,7 +6,7 @@ import createDebug from 'debug';
 import { ChatOptionError } from '../options/option-error';
 import { consoleLogger, type ChatLogger } from '../options/logger';
 import { ChatError } from '../protocol/error-codes';
-import { toChatMessage, withExtras, type ChatMessage, type ReactionCounts, type SearchHit } from '../protocol/payloads';
+import { toChatMessage, UNREAD_CAP, withExtras, type ChatMessage, type ConversationSummary, type ReactionCounts, type SearchHit } from '../protocol/payloads';
 import type {
   AppendResult,
   ChangesAfter,
@@ -19,6 +19,7 @@ import type {
   SearchQuery,
   StoredMessage,
 } from '../options/message-store';
+import { conversationParties, type ConversationParties } from './conversation-parties';
 import { migrateSqlite } from './sql/sqlite-migrations';
 import { replyRefOf, replySelect, type ReplyColumns } from './sql/reply-columns';
 import { assertReadArguments, assertStorableMessage } from './sql/storable-input';
@@ -111,6 +112,19 @@ interface Statements {
   reactionCounts: Database.Statement<[string], { message_id: number; emoji: string; n: number }>;
   toggleReaction: Database.Transaction<(id: number, userKey: string, emoji: string, maxDistinct: number) => ReactResult | 'too-many' | undefined>;
   appendWithClientId: Database.Transaction<(input: NewMessage, authorKey: string, cid: string) => AppendResult>;
+  /** user_key, room, with_nick, last_id, last_ts, read_id. */
+  /** Appends a direct message and records it in both participants' conversation lists. */
+  appendDirect: Database.Transaction<(input: NewMessage, parties: ConversationParties) => AppendResult>;
+  conversations: Database.Statement<[string, number], ConversationRow>;
+  markRead: Database.Transaction<(userKey: string, room: string, id: number) => { id: number; moved: boolean } | undefined>;
+}
+
+interface ConversationRow {
+  room: string;
+  with_nick: string;
+  last_id: number;
+  last_ts: number;
+  unread: number;
 }
 
 /**
@@ -190,15 +204,13 @@ export class SqliteStore implements MessageStore {
   async append(input: NewMessage): Promise<AppendResult> {
     assertStorableMessage('SqliteStore', input);
     return this.run('append', (statements) => {
+      const parties = conversationParties(input);
       let result: AppendResult;
-      if (input.cid === undefined) {
-        const row = statements.insert.get(...insertValues(input, input.authorKey ?? null, null));
-        if (!row) throw new Error('INSERT … RETURNING returned no row');
-        result = { message: appended(row.id, input), duplicate: false };
+      if (parties === undefined) {
+        result = appendRow(statements, input);
       } else {
-        // A missing authorKey is keyed as '' rather than NULL, because NULLs never conflict in a
-        // unique index and the retry would be stored twice.
-        result = statements.appendWithClientId(input, input.authorKey ?? '', input.cid);
+        // The message and both conversation records commit together (nested transactions are savepoints).
+        result = statements.appendDirect.immediate(input, parties);
       }
       if (!result.duplicate) this.appendsSincePrune++;
       return result;
@@ -263,6 +275,19 @@ export class SqliteStore implements MessageStore {
   async isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
     assertStorableMessage('SqliteStore', { room: '', u: blockerKey, m: blockedKey, ts: 0 });
     return this.run('isBlocked', (statements) => statements.isBlocked.get(blockerKey, blockedKey) !== undefined);
+  }
+
+  async conversations(userKey: string, limit: number): Promise<ConversationSummary[]> {
+    assertReadArguments('SqliteStore', 'conversations', userKey, 0, limit);
+    return this.run('conversations', (statements) =>
+      statements.conversations.all(userKey, limit).map((row) => ({ room: row.room, with: row.with_nick, lastId: row.last_id, lastTs: row.last_ts, unread: row.unread })),
+    );
+  }
+
+  async markRead(userKey: string, room: string, id: number): Promise<{ id: number; moved: boolean } | undefined> {
+    assertReadArguments('SqliteStore', 'markRead', room, id, 0);
+    assertReadArguments('SqliteStore', 'markRead', userKey, 0, 0);
+    return this.run('markRead', (statements) => statements.markRead.immediate(userKey, room, id));
   }
 
   async delete(id: number): Promise<MessageChangeRef | undefined> {
@@ -353,6 +378,18 @@ export class SqliteStore implements MessageStore {
   }
 }
 
+/** Inserts one message (a retried cid returns the first copy). */
+function appendRow(statements: Pick<Statements, 'insert' | 'appendWithClientId'>, input: NewMessage): AppendResult {
+  if (input.cid === undefined) {
+    const row = statements.insert.get(...insertValues(input, input.authorKey ?? null, null));
+    if (!row) throw new Error('INSERT … RETURNING returned no row');
+    return { message: appended(row.id, input), duplicate: false };
+  }
+  // A missing authorKey is keyed as '' rather than NULL, because NULLs never conflict in a
+  // unique index and the retry would be stored twice.
+  return statements.appendWithClientId(input, input.authorKey ?? '', input.cid);
+}
+
 function prepareStatements(db: Database.Database): Statements {
   const columns = `id, u, m, ts, edited_ts, ${replySelect('messages')}`;
   const insert = db.prepare<InsertValues, { id: number }>(
@@ -390,7 +427,34 @@ function prepareStatements(db: Database.Database): Statements {
   const distinctReactions = db.prepare<[string, number], { kinds: number; has: number }>(
     'SELECT count(DISTINCT emoji) AS kinds, coalesce(max(emoji = ?), 0) AS has FROM reactions WHERE message_id = ?',
   );
-  return {
+  const readMarker = db.prepare<[string, string], { read_id: number; last_id: number }>(
+    'SELECT read_id, last_id FROM conversations WHERE user_key = ? AND room = ?',
+  );
+  const setReadMarker = db.prepare<[number, string, string]>('UPDATE conversations SET read_id = ? WHERE user_key = ? AND room = ?');
+  const noteConversation = (withNick: string): string =>
+    `INSERT INTO conversations (user_key, room, with_nick, last_id, last_ts, read_id) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (user_key, room) DO UPDATE SET with_nick = ${withNick}, last_id = max(last_id, excluded.last_id),
+        last_ts = excluded.last_ts, read_id = max(read_id, excluded.read_id)`;
+  // The author's row keeps the name it has (the recipient's own, once they wrote); the recipient's takes the author's latest.
+  const noteAuthor = db.prepare<[string, string, string, number, number, number]>(noteConversation('with_nick'));
+  const noteRecipient = db.prepare<[string, string, string, number, number, number]>(noteConversation('excluded.with_nick'));
+  const statements: Omit<Statements, 'appendDirect'> = {
+    // The unread count is a correlated subquery capped by LIMIT: at most UNREAD_CAP index entries
+    // of messages_room_id (room, id) past the marker per conversation, never a scan of the table.
+    conversations: db.prepare(
+      `SELECT c.room, c.with_nick, c.last_id, c.last_ts,
+          (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.room = c.room AND m.id > c.read_id
+            AND m.author_key IS NOT c.user_key LIMIT ${UNREAD_CAP})) AS unread
+        FROM conversations AS c WHERE c.user_key = ? ORDER BY c.last_id DESC LIMIT ?`,
+    ),
+    markRead: db.transaction((userKey: string, room: string, id: number) => {
+      const marker = readMarker.get(userKey, room);
+      if (!marker) return undefined;
+      const next = Math.min(id, marker.last_id);
+      if (next <= marker.read_id) return { id: marker.read_id, moved: false };
+      setReadMarker.run(next, userKey, room);
+      return { id: next, moved: true };
+    }),
     insert,
     byClientId,
     latest: db.prepare(`SELECT ${columns} FROM messages WHERE room = ? ORDER BY id DESC LIMIT ?`),
@@ -446,6 +510,17 @@ function prepareStatements(db: Database.Database): Statements {
       const first = byClientId.get(authorKey, cid);
       if (!first) throw new Error('INSERT conflicted on (author_key, cid) but no such row exists');
       return { message: toMessage(first.room, first), duplicate: true };
+    }),
+  };
+  return {
+    ...statements,
+    appendDirect: db.transaction((input: NewMessage, parties: ConversationParties) => {
+      const result = appendRow(statements, input);
+      if (result.duplicate) return result;
+      const { id } = result.message;
+      noteAuthor.run(parties.author, input.room, parties.recipientNick, id, input.ts, id);
+      if (parties.recipient !== undefined) noteRecipient.run(parties.recipient, input.room, input.u, id, input.ts, 0);
+      return result;
     }),
   };
 }

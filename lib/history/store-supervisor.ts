@@ -18,7 +18,7 @@ import type {
   StoredMessage,
 } from '../options/message-store';
 import { ChatError } from '../protocol/error-codes';
-import { DEFAULT_ROOM, type ChatMessage, type SearchHit } from '../protocol/payloads';
+import { DEFAULT_ROOM, type ChatMessage, type ConversationSummary, type SearchHit } from '../protocol/payloads';
 import type { DependencyState, DependencyStatus } from '../chat/dependency-status';
 import { settleWithin, sleep } from '../chat/deadline';
 import { describeCause } from './store-errors';
@@ -147,6 +147,14 @@ export class StoreSupervisor implements MessageStore {
 
   isBlocked(blockerKey: string, blockedKey: string): Promise<boolean> {
     return this.call(() => this.store.isBlocked(blockerKey, blockedKey));
+  }
+
+  conversations(userKey: string, limit: number): Promise<ConversationSummary[]> {
+    return this.call(() => this.store.conversations(userKey, limit));
+  }
+
+  markRead(userKey: string, room: string, id: number): Promise<{ id: number; moved: boolean } | undefined> {
+    return this.call(() => this.store.markRead(userKey, room, id));
   }
 
   delete(id: number): Promise<MessageChangeRef | undefined> {

@@ -2,6 +2,7 @@
 import { screenMessage } from '../moderation/screen-message';
 import { ChatError } from '../protocol/error-codes';
 import { replyExcerpt } from '../protocol/payloads';
+import { validateNick } from '../protocol/nick';
 import { parseChatRequest } from '../protocol/validate';
 import { roomOfRequest } from '../protocol/room-name';
 import { isDirectRoom } from '../protocol/direct-room';
@@ -15,6 +16,8 @@ export const handleChat: EventHandler<'chat'> = async (context, socket, args, re
   if (nick === undefined) throw new ChatError('NOT_LOGGED_IN');
   const request = parseChatRequest(args[0], context.options.maxMessageLength);
   const room = request.to !== undefined ? conversationWith(context, socket, request.to) : readableRoom(context, socket, roomOfRequest(args[0]));
+  // The name the sender wrote to, for their conversation list until the recipient writes back.
+  const toNick = request.to !== undefined ? validateNick(request.to, context.options.maxNickLength).nick : undefined;
   const direct = isDirectRoom(room);
   if (direct) await assertNotBlocked(context, socket, room);
   request.m = await screenMessage(context, socket, request.m, room);
@@ -37,6 +40,7 @@ export const handleChat: EventHandler<'chat'> = async (context, socket, args, re
       authorKey: nickKey,
       cid: request.cid,
       replyTo,
+      toNick,
     });
     // Ack only once stored: an acked message survives a restart.
     reply({ ok: true, id: message.id });

@@ -231,7 +231,7 @@ export interface ChatOptions<Req = HandshakeRequest> {
    * moderators may delete any message at any time). @default 900000 (15 minutes)
    */
   editWindowMs?: number | undefined;
-  /** Whether signed-in users may send each other direct messages (`chat({ m, to })`). @default true */
+  /** Whether signed-in users may send each other direct messages (`chat({ m, to })`) and list their conversations (`conversations`, `read`). @default true */
   allowDirectMessages?: boolean | undefined;
 }
 

@@ -1,5 +1,5 @@
 /** The interface every message store implements: the chat's log, and what readers repair gaps from. */
-import type { ChatMessage, ReactionCounts, SearchHit } from '../protocol/payloads';
+import type { ChatMessage, ConversationSummary, ReactionCounts, SearchHit } from '../protocol/payloads';
 
 /** A validated message about to be stored. */
 export interface NewMessage {
@@ -20,6 +20,11 @@ export interface NewMessage {
   cid?: string;
   /** The message it answers: its id, author and an excerpt taken now (the original may change or go). */
   replyTo?: { id: number; u: string; m: string } | undefined;
+  /**
+   * In a direct conversation: the recipient's nickname as the sender wrote it, shown in the
+   * sender's conversation list until the recipient writes (their own nickname replaces it).
+   */
+  toNick?: string | undefined;
 }
 
 /** A message with what only the server needs to know about it: its room and its author's key. */
@@ -153,6 +158,20 @@ export interface MessageStore {
   changesAfter(room: string, rev: number, upToId: number, limit: number): Promise<ChangesAfter>;
   /** The number of `room`'s latest change still recorded; 0 when none. */
   currentRev(room: string): Promise<number>;
+  /**
+   * `userKey`'s direct conversations, newest message first, at most `limit`. A conversation is
+   * recorded for both participants when a message of its room (`@dm:…`) is appended with an
+   * `authorKey`; its author's read marker moves to that message. `unread` counts the messages
+   * after the user's read marker not written by the user, stopping at UNREAD_CAP (100), so it
+   * reads an index range, never the whole table.
+   */
+  conversations(userKey: string, limit: number): Promise<ConversationSummary[]>;
+  /**
+   * Moves `userKey`'s read marker in conversation `room` up to `id` (never down, never past the
+   * conversation's newest message). Undefined when the user has no such conversation; `moved`
+   * false when the marker was already there or beyond.
+   */
+  markRead(userKey: string, room: string, id: number): Promise<{ id: number; moved: boolean } | undefined>;
   /** Releases what the store opened (never a pool or database the host passed in). */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@ import type {
   ChatLine,
   ChatMessage,
   ChatRequest,
+  ConversationsAck,
   DeleteNotice,
   DeleteRequest,
   EditAck,
@@ -14,6 +15,8 @@ import type {
   ReactAck,
   ReactionsNotice,
   ReactRequest,
+  ReadAck,
+  ReadRequest,
   SearchAck,
   SearchRequest,
   HistoryAck,
@@ -53,6 +56,10 @@ export interface ClientToServerEvents {
   edit: (request: EditRequest, ack?: (result: EditAck) => void) => void;
   /** Signed-in users: refuse (or allow again) direct messages from a nickname. */
   block: (request: BlockRequest, ack?: (result: BlockAck) => void) => void;
+  /** Signed-in users: their direct conversations, newest first, with unread counts. */
+  conversations: (ack: (result: ConversationsAck) => void) => void;
+  /** Signed-in users: mark a direct conversation read up to a message id; every tab of the user hears `read`. */
+  read: (request: ReadRequest, ack?: (result: ReadAck) => void) => void;
   /** Find messages by their words, in the rooms this socket reads. */
   search: (request: SearchRequest, ack: (result: SearchAck) => void) => void;
   /** Toggle this user's reaction (one emoji) on a message of a room it reads. */
@@ -101,13 +108,15 @@ export interface ServerToClientEvents {
   edit: (notice: EditNotice) => void;
   /** A message's reactions changed: its counts now. */
   reactions: (notice: ReactionsNotice) => void;
+  /** To every tab of a signed-in user: they read conversation `room` up to `id` (clear its badge). */
+  read: (notice: ReadRequest) => void;
 }
 
 /**
  * The room-wide events a `batch` frame may carry: what the Broadcaster sends to a whole room.
  * (`users`, `history`, `session` and `batch` itself are only ever sent to one socket.)
  */
-export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing' | 'edit' | 'reactions';
+export type BatchableEventName = 'chat' | 'enter' | 'exit' | 'delete' | 'typing' | 'edit' | 'reactions' | 'read';
 
 /** One event inside a `batch`: its name, then its arguments, exactly as it would arrive alone. */
 export type BatchedEvent = {

@@ -232,6 +232,37 @@ export interface BlockRequest {
 /** Answer to `block`. */
 export type BlockAck = Ack<{ nick: string; blocked: boolean }>;
 
+/**
+ * Unread counts stop here: a conversation with this many or more unread messages says `unread:
+ * 100` (show "100+"), so counting reads at most this many index entries.
+ */
+export const UNREAD_CAP = 100;
+
+/** One of a signed-in user's direct conversations, as `conversations` lists it. */
+export interface ConversationSummary {
+  /** The conversation room, `@dm:<keyA>:<keyB>`. */
+  room: string;
+  /** The other user's nickname, as it was last shown. */
+  with: string;
+  /** The newest message's id and time when it was stored. */
+  lastId: number;
+  lastTs: number;
+  /** Messages from the other user after this user's read marker, at most {@link UNREAD_CAP}. */
+  unread: number;
+}
+
+/** Answer to `conversations`: newest first, at most 100. */
+export type ConversationsAck = Ack<{ conversations: ConversationSummary[] }>;
+
+/** `read`: this user has read conversation `room` up to message `id`; also the event every tab of the user receives. */
+export interface ReadRequest {
+  room: string;
+  id: number;
+}
+
+/** Answer to `read`: the user's read marker in the room now (never lower than before). */
+export type ReadAck = Ack<{ room: string; id: number }>;
+
 /** Answer to a moderation request. */
 export type ModerationAck = Ack<object>;
 

@@ -114,6 +114,14 @@ export function parseBlockRequest(value: unknown): { nick: string; blocked: bool
   return { nick: value.nick, blocked };
 }
 
+/** Reads `read`'s `{ room, id }` (whose conversation it is, the handler checks). */
+export function parseReadRequest(value: unknown): { room: string; id: number } {
+  if (!isPlainObject(value) || typeof value.room !== 'string' || value.room.length > 1024 || !isMessageId(value.id)) {
+    throw new ChatError('INVALID_REQUEST', 'Expected { room, id }');
+  }
+  return { room: value.room, id: value.id };
+}
+
 /** Reads `{ id }` (`delete`). */
 export function parseIdRequest(value: unknown): { id: number } {
   if (!isPlainObject(value) || !isMessageId(value.id)) throw new ChatError('INVALID_REQUEST', 'Expected { id }');

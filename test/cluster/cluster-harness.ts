@@ -110,8 +110,8 @@ export async function startCluster(
     await deleteKeys(redisUrl, prefix).catch(() => undefined);
     const pg = new Client({ connectionString: POSTGRES_URL });
     await pg.connect();
-    // The store's tables beside the messages (reactions, blocks, the changes log and its sequence) too.
-    await pg.query(`DROP TABLE IF EXISTS ${table}, ${table}_migrations, ${table}_reactions, ${table}_blocks, ${table}_changes`);
+    // The store's tables beside the messages (reactions, blocks, conversations, the changes log and its sequence) too.
+    await pg.query(`DROP TABLE IF EXISTS ${table}, ${table}_migrations, ${table}_reactions, ${table}_blocks, ${table}_dms, ${table}_changes`);
     await pg.query(`DROP SEQUENCE IF EXISTS ${table}_change_rev`);
     await pg.end();
   };

@@ -1,11 +1,13 @@
 /**
  * Edits, reactions and direct messages across a cluster: made on one node, they reach every
  * client on every node exactly once (and a conversation no one else); what changed while a client
- * was away is replayed when it reconnects to another node.
+ * was away is replayed when it reconnects to another node; `read` reaches the reader's other tabs
+ * on every node.
  */
 import { io as connectClient } from 'socket.io-client';
 import { stopAllChildServers, type ChildServer } from '../helpers/child-server';
 import { nextEvent, recordEvents, settle, type TestSocket } from '../helpers/chat-server';
+import { directRoom } from '../../lib/protocol/direct-room';
 import { describeWithService, REDIS_URL } from '../helpers/services';
 import { startCluster, type TestCluster } from './cluster-harness';
 
@@ -117,6 +119,32 @@ describeWithService('redis', 'cluster (Redis)', () => {
         expect(flatten(events).filter(([name]) => ['chat', 'edit', 'reactions', 'delete', 'typing'].includes(name))).toEqual([]);
         expect(JSON.stringify(events)).not.toMatch(/secret|@dm:/);
       }
+    });
+
+    it('delivers a direct message to both users on every node and never to a third, and read reaches the reader\'s tab on the other node', async () => {
+      cluster = await startCluster(2, REDIS_URL, [], { options: { allowAnonymous: true }, env: { CHAT_TEST_IDENTIFY: 'query' } });
+      const c = cluster;
+      const [one, two] = c.nodes as [NonNullable<TestCluster['nodes'][0]>, NonNullable<TestCluster['nodes'][0]>];
+      const annOne = await c.connect(one, {}, { user: 'Ann' });
+      const annTwo = await c.connect(two, {}, { user: 'Ann' });
+      const bobTwo = await c.connect(two, {}, { user: 'Bob' });
+      const carols = [await c.connect(one, {}, { user: 'Carol' }), await c.connect(two, {}, { user: 'Carol' })];
+      const guests = [await c.login(one, 'guest1'), await c.login(two, 'guest2')];
+      await settle(300);
+      const recorded = [annOne, annTwo, bobTwo, ...carols, ...guests].map(recordEvents);
+      const sent = await bobTwo.timeout(10_000).emitWithAck('chat', { m: 'psst', to: 'Ann' });
+      if (!sent.ok) throw new Error(`dm refused: ${sent.error.code}`);
+      const room = directRoom('ann', 'bob');
+      await settle(500);
+      const line = ['chat', { u: 'Bob', m: 'psst', id: sent.id, ts: expect.any(Number) as number, room }];
+      expect(recorded.map((events) => events.filter(([name]) => name === 'chat'))).toEqual([[line], [line], [line], [], [], [], []]);
+      expect(await annTwo.timeout(10_000).emitWithAck('conversations')).toMatchObject({ ok: true, conversations: [{ room, with: 'Bob', lastId: sent.id, unread: 1 }] });
+      // Read on node one: the tab on node two hears it, Bob and everyone else do not.
+      expect(await annOne.timeout(10_000).emitWithAck('read', { room, id: sent.id })).toEqual({ ok: true, room, id: sent.id });
+      await settle(500);
+      const notice = ['read', { room, id: sent.id }];
+      expect(recorded.map((events) => events.filter(([name]) => name === 'read'))).toEqual([[notice], [notice], [], [], [], [], []]);
+      expect(await annTwo.timeout(10_000).emitWithAck('conversations')).toMatchObject({ ok: true, conversations: [{ room, unread: 0 }] });
     });
   });
 });

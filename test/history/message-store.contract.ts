@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import type { MessageStore, NewMessage } from '../../lib/options/message-store';
-import type { ChatMessage } from '../../lib/protocol/payloads';
+import { directRoom } from '../../lib/protocol/direct-room';
+import { UNREAD_CAP, type ChatMessage } from '../../lib/protocol/payloads';
 
 /** A store opened for one test, and how to dispose of it. */
 export interface StoreUnderTest {
@@ -392,6 +393,70 @@ export function describeMessageStoreContract(name: string, makeStore: MakeStore,
         expect(await store.isBlocked('bob', 'alice')).toBe(false);
         await store.setBlocked('alice', 'bob', false);
         expect(await store.isBlocked('alice', 'bob')).toBe(false);
+      });
+    });
+
+    describe('conversations and read markers', () => {
+      const dm = directRoom('alice', 'bob');
+      const fromAlice = (m: string, ts = TS): NewMessage => draft(m, { room: dm, u: 'Alice', authorKey: 'alice', toNick: 'Bob', ts });
+      const fromBob = (m: string, ts = TS): NewMessage => draft(m, { room: dm, u: 'Bob!', authorKey: 'bob', ts });
+
+      it('records a direct message for both users: the author has read it, the recipient has not', async () => {
+        const { message } = await store.append(fromAlice('hi', TS + 5));
+        expect(await store.conversations('alice', 10)).toStrictEqual([{ room: dm, with: 'Bob', lastId: message.id, lastTs: TS + 5, unread: 0 }]);
+        expect(await store.conversations('bob', 10)).toStrictEqual([{ room: dm, with: 'Alice', lastId: message.id, lastTs: TS + 5, unread: 1 }]);
+        expect(await store.conversations('carol', 10)).toStrictEqual([]);
+      });
+
+      it('counts the other user\'s messages after the marker, shows their latest name, and clears with markRead', async () => {
+        const first = await store.append(fromAlice('one'));
+        await store.append(fromBob('two'));
+        const third = await store.append(fromBob('three', TS + 9));
+        expect(await store.conversations('alice', 10)).toStrictEqual([{ room: dm, with: 'Bob!', lastId: third.message.id, lastTs: TS + 9, unread: 2 }]);
+        expect(await store.conversations('bob', 10)).toStrictEqual([{ room: dm, with: 'Alice', lastId: third.message.id, lastTs: TS + 9, unread: 0 }]);
+        expect(await store.markRead('alice', dm, third.message.id)).toStrictEqual({ id: third.message.id, moved: true });
+        expect((await store.conversations('alice', 10))[0]?.unread).toBe(0);
+        // Never backwards, never past the newest message, and unknown conversations are undefined.
+        expect(await store.markRead('alice', dm, first.message.id)).toStrictEqual({ id: third.message.id, moved: false });
+        expect(await store.markRead('alice', dm, third.message.id + 1000)).toStrictEqual({ id: third.message.id, moved: false });
+        expect(await store.markRead('carol', dm, third.message.id)).toBeUndefined();
+        expect(await store.markRead('alice', directRoom('alice', 'carol'), 1)).toBeUndefined();
+      });
+
+      it('lists newest first, up to the limit, and leaves other rooms and retried messages out', async () => {
+        const other = directRoom('alice', 'carol');
+        await store.append(fromAlice('to bob'));
+        const toCarol = await store.append(draft('to carol', { room: other, u: 'Alice', authorKey: 'alice' }));
+        await store.append(draft('in a room', { room: 'lobby', authorKey: 'alice' }));
+        await store.append(draft('someone else\'s', { room: directRoom('dave', 'erin'), authorKey: 'alice' }));
+        await store.append({ ...fromBob('retry'), cid: 'c1' });
+        const retried = await store.append({ ...fromBob('retry'), cid: 'c1' });
+        expect(retried.duplicate).toBe(true);
+        const list = await store.conversations('alice', 10);
+        expect(list.map((entry) => [entry.room, entry.with, entry.unread])).toStrictEqual([[dm, 'Bob!', 1], [other, 'carol', 0]]);
+        expect(list[1]?.lastId).toBe(toCarol.message.id);
+        expect((await store.conversations('alice', 1)).map((entry) => entry.room)).toStrictEqual([dm]);
+      });
+
+      it(`stops counting at ${UNREAD_CAP}`, async () => {
+        for (let i = 0; i < UNREAD_CAP + 5; i++) await store.append(fromBob(`line ${i}`));
+        expect((await store.conversations('alice', 10))[0]?.unread).toBe(UNREAD_CAP);
+      });
+
+      it('does not count deleted messages', async () => {
+        await store.append(fromBob('one'));
+        const { message } = await store.append(fromBob('two'));
+        await store.delete(message.id);
+        expect((await store.conversations('alice', 10))[0]?.unread).toBe(1);
+      });
+
+      if (options.persistent) it('keeps lists and markers across a reopen', async () => {
+        const { message } = await store.append(fromBob('kept'));
+        await store.markRead('alice', dm, message.id);
+        await store.append(fromBob('new'));
+        if (!subject?.reopen) throw new Error(`${name}: a persistent backend's factory must provide reopen()`);
+        store = await subject.reopen();
+        expect((await store.conversations('alice', 10)).map((entry) => entry.unread)).toStrictEqual([1]);
       });
     });
 

@@ -8,6 +8,7 @@ import type { NewMessage } from '../../lib/options/message-store';
 import { migrateSqlite, SQLITE_MIGRATIONS, type SqliteMigration } from '../../lib/history/sql/sqlite-migrations';
 import { SqliteStore, type SqliteStoreOptions } from '../../lib/history/sqlite-store';
 import type { ChatLogger } from '../../lib/options/logger';
+import { directRoom } from '../../lib/protocol/direct-room';
 import { ChatError } from '../../lib/protocol/error-codes';
 import { describeMessageStoreContract } from './message-store.contract';
 
@@ -287,6 +288,45 @@ describe('SqliteStore', () => {
       const check = new Database(file, { readonly: true });
       expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
       check.close();
+    });
+
+    it('upgrades a version 6 file in place: its direct messages stay, new ones are listed', async () => {
+      const file = freshFile('v6');
+      const raw = new Database(file);
+      migrateSqlite(raw, SQLITE_MIGRATIONS.slice(0, 6));
+      const room = directRoom('alice', 'bob');
+      raw.prepare('INSERT INTO messages (room, u, m, ts, author_key) VALUES (?, ?, ?, ?, ?)').run(room, 'Alice', 'before the upgrade', 1_700_000_000_000, 'alice');
+      raw.close();
+      const store = await openStore({ file });
+      expect((await store.latest(room, 10)).map((message) => message.m)).toStrictEqual(['before the upgrade']);
+      // Conversations from before version 8 are listed once someone writes in them again.
+      expect(await store.conversations('bob', 10)).toStrictEqual([]);
+      const { message } = await store.append(draft('after', { room, u: 'Alice', authorKey: 'alice', toNick: 'Bob' }));
+      expect(await store.conversations('bob', 10)).toStrictEqual([{ room, with: 'Alice', lastId: message.id, lastTs: message.ts, unread: 2 }]);
+      const check = new Database(file, { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(SQLITE_MIGRATIONS.length);
+      check.close();
+    });
+
+    it('lists conversations and counts unread through indexes, never scanning the messages table', async () => {
+      const file = freshFile('conversations-plan');
+      await openStore({ file });
+      const raw = new Database(file, { readonly: true });
+      try {
+        const plan = raw
+          .prepare<[string, number], { detail: string }>(
+            `EXPLAIN QUERY PLAN SELECT c.room, (SELECT count(*) FROM (SELECT 1 FROM messages AS m WHERE m.room = c.room AND m.id > c.read_id
+              AND m.author_key IS NOT c.user_key LIMIT 100)) AS unread
+              FROM conversations AS c WHERE c.user_key = ? ORDER BY c.last_id DESC LIMIT ?`,
+          )
+          .all('alice', 100)
+          .map((row) => row.detail);
+        expect(plan).toContain('SEARCH c USING INDEX conversations_user_last (user_key=?)');
+        expect(plan).toContain('SEARCH m USING INDEX messages_room_id (room=? AND id>?)');
+        expect(plan.some((detail) => /^SCAN (m|messages|c|conversations)\b/.test(detail))).toBe(false);
+      } finally {
+        raw.close();
+      }
     });
 
     it('searches through the FTS5 index, never scanning the messages table', async () => {

@@ -14,7 +14,7 @@ import type {
   ServerToClientEvents,
   SuccessOf,
 } from '../../lib/protocol/events';
-import type { ChatAck, ChatMessage, ErrorAck, LoginAck } from '../../lib/protocol/payloads';
+import type { ChatAck, ChatMessage, ConversationsAck, ErrorAck, LoginAck, ReadAck } from '../../lib/protocol/payloads';
 import type { EventHandler } from '../../lib/namespace/handler-context';
 import type { ChatNamespace } from '../../lib/chat/socket-types';
 
@@ -33,6 +33,9 @@ describe('typed events', () => {
 expectTypeOf<AckOf<'chat'>>().toEqualTypeOf<ChatAck>();
 expectTypeOf<AckOf<'login'>>().toEqualTypeOf<LoginAck>();
 expectTypeOf<AckOf<'typing'>>().toBeNever();
+expectTypeOf<AckOf<'conversations'>>().toEqualTypeOf<ConversationsAck>();
+expectTypeOf<AckOf<'read'>>().toEqualTypeOf<ReadAck>();
+expectTypeOf<Extract<BatchedEvent, ['read', ...unknown[]]>>().toEqualTypeOf<['read', { room: string; id: number }]>();
 expectTypeOf<SuccessOf<'chat'>>().toEqualTypeOf<{ ok: true } & { id: number }>();
 expectTypeOf<ErrorAck>().not.toMatchTypeOf<SuccessOf<'chat'>>();
 

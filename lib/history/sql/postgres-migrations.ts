@@ -105,6 +105,24 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE INDEX ${names.index('chg_rev')} ON ${names.changes} (room, rev)`,
     ],
   },
+  {
+    version: 8,
+    description: 'direct conversation lists',
+    // One row per user and conversation, written with each direct message (see the SQLite
+    // migration 8); the index serves a user's list newest first without reading other users' rows.
+    statements: (names) => [
+      `CREATE TABLE ${names.dms} (
+        user_key TEXT NOT NULL,
+        room TEXT NOT NULL,
+        with_nick TEXT NOT NULL,
+        last_id BIGINT NOT NULL,
+        last_ts BIGINT NOT NULL,
+        read_id BIGINT NOT NULL,
+        PRIMARY KEY (user_key, room)
+      )`,
+      `CREATE INDEX ${names.index('dms_user')} ON ${names.dms} (user_key, last_id)`,
+    ],
+  },
 ];
 
 /** What {@link migratePostgres} did. */

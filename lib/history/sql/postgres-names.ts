@@ -18,6 +18,8 @@ export interface PostgresNames {
   changes: string;
   /** The sequence numbering those changes: `<table>_change_rev`, in the same schema. */
   changeRev: string;
+  /** Each user's direct conversations and read markers: `<table>_dms`, in the same schema. */
+  dms: string;
   /** An index name (`<table>_<suffix>`), quoted and unqualified, as `CREATE INDEX` wants it. */
   index(suffix: string): string;
   /** The `pg_advisory_xact_lock(int, int)` key that serialises migrations of this table. */
@@ -68,6 +70,7 @@ export function postgresNames(table: unknown): PostgresNames {
     blocks: `${prefix}"${name}_blocks"`,
     changes: `${prefix}"${name}_changes"`,
     changeRev: `${prefix}"${name}_change_rev"`,
+    dms: `${prefix}"${name}_dms"`,
     index: (suffix) => `"${name}_${suffix}"`,
     // The table may not exist yet, so the key comes from its name rather than its OID.
     migrationLock: [MIGRATION_LOCK_CLASS, hash32(table)],

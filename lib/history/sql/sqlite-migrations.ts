@@ -139,6 +139,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       INSERT INTO change_counter (one, rev) VALUES (1, 0);
     `,
   },
+  {
+    version: 8,
+    description: 'direct conversation lists',
+    // One row per user and conversation, written with each direct message, so a user's list and
+    // unread counts never read the messages table beyond one index range per conversation.
+    // Conversations from before this version appear once a new message is sent in them.
+    sql: `
+      CREATE TABLE conversations (
+        user_key TEXT NOT NULL,
+        room TEXT NOT NULL,
+        with_nick TEXT NOT NULL,
+        last_id INTEGER NOT NULL,
+        last_ts INTEGER NOT NULL,
+        read_id INTEGER NOT NULL,
+        PRIMARY KEY (user_key, room)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX conversations_user_last ON conversations (user_key, last_id);
+    `,
+  },
 ];
 
 /** What {@link migrateSqlite} did. */

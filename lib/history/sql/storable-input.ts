@@ -17,6 +17,7 @@ export function assertStorableMessage(store: string, message: NewMessage): void 
   }
   if (message.authorKey !== undefined) assertStorableText(store, 'authorKey', message.authorKey);
   if (message.cid !== undefined) assertStorableText(store, 'cid', message.cid);
+  if (message.toNick !== undefined) assertStorableText(store, 'toNick', message.toNick);
   if (message.replyTo !== undefined) {
     if (!(Number.isSafeInteger(message.replyTo.id) && message.replyTo.id >= 0)) {
       throw new ChatOptionError('CHATTERBOX_INVALID_ARGUMENT', `${store}.append(): \`replyTo.id\` must be a message id, got ${showValue(message.replyTo.id)}`);
