@@ -358,7 +358,7 @@ describeWithService('chromium', 'moderation in the page', () => {
       await line.locator('.cb-line-actions').click();
       await dialog(page).getByRole('button', { name: 'Delete this message' }).click();
       await dialog(page).getByRole('button', { name: 'Delete', exact: true }).click();
-      expect(await deleted).toEqual({ id: sent.id });
+      expect(await deleted).toEqual({ id: sent.id, rev: expect.any(Number) });
       await line.waitFor({ state: 'detached' });
 
       await page.click('#nicks li[data-nick="bob"] .cb-nick-actions');
