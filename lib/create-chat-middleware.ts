@@ -23,6 +23,7 @@ import { bindNamespace, leaseEngine, type EngineLease } from './engine-registry'
 import { clusterStatus } from './cluster-status';
 import { createHostApi, type ChatHostApi } from './host-api';
 import { Broadcaster } from './chat/broadcaster';
+import { DEFAULT_ROOM } from './protocol/payloads';
 import type { HandlerContext } from './namespace/handler-context';
 import { AvatarBook } from './namespace/avatars';
 import { onConnection } from './namespace/connection';
@@ -122,7 +123,10 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       namespace: nsp,
       store,
       presence,
-      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs, bus),
+      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs, bus, {
+        windowMs: resolved.presenceWindowMs,
+        count: (room) => (room === DEFAULT_ROOM ? presence.count() : rooms.count(room)),
+      }),
       logger,
       rooms,
       avatars: new AvatarBook(),

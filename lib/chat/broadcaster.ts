@@ -7,13 +7,15 @@
  *
  * Each room has two audiences: clients that said they understand `batch` frames (coalesced under
  * load by the EventBatcher) and the others (one event per frame, as the original protocol's
- * clients expect).
+ * clients expect). Clients that asked for presence digests are also in a third channel, which
+ * `enter` and `exit` skip: they hear of presence through the {@link PresenceWindow} instead.
  */
 import type { BatchedEvent } from '../protocol/events';
-import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type EditNotice, type ModerationUpdate, type ReactionsNotice } from '../protocol/payloads';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type PresenceDigest, type EditNotice, type ModerationUpdate, type ReactionsNotice } from '../protocol/payloads';
 import { Deliveries } from './deliveries';
 import { NO_BUS, type EventBus } from './event-bus';
 import { EventBatcher } from './event-batcher';
+import { PresenceWindow } from './presence-window';
 import type { ChatNamespace, ChatSocket } from './socket-types';
 
 /** The Socket.IO room that carries a chat room's events: everyone in it. */
@@ -32,6 +34,29 @@ function batchChannel(room: string): string {
 /** The part of a room's audience that wants one event per frame. */
 function plainChannel(room: string): string {
   return `plain:${room}`;
+}
+
+/** The part of a room's audience that takes presence digests instead of `enter`/`exit`. */
+function digestChannel(room: string): string {
+  return `digest:${room}`;
+}
+
+/** The digest clients among the batch audience: they get batches without `enter`/`exit`. */
+function batchDigestChannel(room: string): string {
+  return `batch-digest:${room}`;
+}
+
+/** True for `enter` and `exit`, which digest clients never receive. */
+function isPresence(event: BatchedEvent): boolean {
+  return event[0] === 'enter' || event[0] === 'exit';
+}
+
+/** How digest presence is counted and how long its changes are coalesced. */
+export interface PresenceDigestSettings {
+  /** `presenceWindowMs`. */
+  windowMs: number;
+  /** How many are in `room` now. */
+  count(room: string): Promise<number>;
 }
 
 /** The message id a chat event carries, if it is a stored message. */
@@ -61,16 +86,26 @@ export class Broadcaster {
   /** Sockets whose history went out lately: a live copy of one of its lines may still come. */
   // `known`: the client said it holds every line up to this id (its reconnect's lastId).
   private readonly recent = new Map<string, { socket: ChatSocket; until: number; known: number }>();
+  private readonly presenceWindow: PresenceWindow | undefined;
 
   /**
    * `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never);
-   * `bus`: how the other nodes of a cluster hear this node's events.
+   * `bus`: how the other nodes of a cluster hear this node's events; `digests`: how digest
+   * clients' presence is counted and coalesced (none: digest clients hear no presence changes).
    */
   constructor(
     private readonly namespace: ChatNamespace,
     batchWindowMs = 0,
     private readonly bus: EventBus = NO_BUS,
+    digests?: PresenceDigestSettings,
   ) {
+    this.presenceWindow =
+      digests &&
+      new PresenceWindow(digests.windowMs, {
+        count: (room) => digests.count(room),
+        listening: (room) => [...(this.audiences.get(room) ?? [])].some((socket) => socket.data.digest === true),
+        send: (room, digest) => this.presenceLocal(room, digest),
+      });
     this.batcher = new EventBatcher(
       {
         sendOne: (room, event) => this.emitLocal(room, true, [event], false),
@@ -95,13 +130,17 @@ export class Broadcaster {
     if (room === DEFAULT_ROOM) socket.once('disconnect', () => this.forget(socket));
     if (!audience.has(socket)) this.deliveries.joined(socket.id, room);
     audience.add(socket);
-    void socket.join([roomChannel(room), socket.data.batch === true ? batchChannel(room) : plainChannel(room)]);
+    const channels = [roomChannel(room), socket.data.batch === true ? batchChannel(room) : plainChannel(room)];
+    if (socket.data.digest === true) channels.push(digestChannel(room), ...(socket.data.batch === true ? [batchDigestChannel(room)] : []));
+    void socket.join(channels);
   }
 
   /** Takes a socket out of a room's audience. */
   leave(socket: ChatSocket, room: string): void {
     this.audiences.get(room)?.delete(socket);
-    for (const channel of [roomChannel(room), batchChannel(room), plainChannel(room)]) void socket.leave(channel);
+    for (const channel of [roomChannel(room), batchChannel(room), plainChannel(room), digestChannel(room), batchDigestChannel(room)]) {
+      void socket.leave(channel);
+    }
   }
 
   /** The rooms that have local sockets, for the gap repair. */
@@ -139,6 +178,7 @@ export class Broadcaster {
     if (history.length > 0 || known > 0) this.recent.set(socket.id, { socket, until: Date.now() + RECENT_MS, known });
     const emit = socket.emit.bind(socket) as LooseEmit;
     for (const event of held) {
+      if (socket.data.digest === true && isPresence(event)) continue;
       const id = chatId(event);
       if (id !== undefined && this.already(socket.id, id)) continue;
       const [name, ...args] = event;
@@ -245,6 +285,7 @@ export class Broadcaster {
   close(): void {
     this.batcher.flushAll();
     this.batcher.close();
+    this.presenceWindow?.close();
   }
 
   private send(room: string, event: BatchedEvent): void {
@@ -258,6 +299,13 @@ export class Broadcaster {
     if (id !== undefined) this.deliveries.delivered(room, id);
     this.emitLocal(room, false, [event], false);
     this.batcher.push(room, event);
+    if (isPresence(event) && typeof event[1] === 'string') this.presenceWindow?.note(room, event[1], event[0] === 'enter');
+  }
+
+  /** A window's presence digest, to this node's digest clients in `room` (not to those being welcomed: their snapshot follows). */
+  private presenceLocal(room: string, digest: PresenceDigest): void {
+    const to = this.namespace.local.to(digestChannel(room));
+    (this.welcoming.size > 0 ? to.except([...this.welcoming.keys()]) : to).emit('presence', digest);
   }
 
   /**
@@ -272,6 +320,7 @@ export class Broadcaster {
     const except: string[] = [];
     for (const { socket, held } of this.welcoming.values()) {
       if (!inAudience(socket)) continue;
+      // Digest clients' held events skip `enter`/`exit` when released (see release).
       held.push(...events);
       except.push(socket.id);
     }
@@ -291,12 +340,28 @@ export class Broadcaster {
     }
     const channel = batchAudience ? batchChannel(room) : plainChannel(room);
     const to = except.length > 0 ? this.namespace.local.to(channel).except(except) : this.namespace.local.to(channel);
-    if (asBatch) to.emit('batch', events);
-    else for (const [name, ...args] of events) (to.emit as LooseEmit)(name, ...args);
+    if (!events.some(isPresence)) {
+      if (asBatch) to.emit('batch', events);
+      else for (const [name, ...args] of events) (to.emit as LooseEmit)(name, ...args);
+      return;
+    }
+    // `enter`/`exit` skip digest clients; in a batch, those get the same batch without them.
+    const withoutDigest = to.except(digestChannel(room));
+    if (!asBatch) {
+      for (const [name, ...args] of events) ((isPresence([name, ...args] as BatchedEvent) ? withoutDigest : to).emit as LooseEmit)(name, ...args);
+      return;
+    }
+    withoutDigest.emit('batch', events);
+    const rest = events.filter((event) => !isPresence(event));
+    if (rest.length > 0) {
+      const digestTo = this.namespace.local.to(batchDigestChannel(room));
+      (except.length > 0 ? digestTo.except(except) : digestTo).emit('batch', rest);
+    }
   }
 
   private emitFiltered(socket: ChatSocket, events: BatchedEvent[], asBatch: boolean): void {
     const kept = events.filter((event) => {
+      if (socket.data.digest === true && isPresence(event)) return false;
       const id = chatId(event);
       return id === undefined || !this.already(socket.id, id);
     });

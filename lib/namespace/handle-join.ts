@@ -3,6 +3,7 @@ import { ChatError } from '../protocol/error-codes';
 import { isPlainObject, parseLastId } from '../protocol/validate';
 import type { EventHandler } from './handler-context';
 import type { ChatMessage } from '../protocol/payloads';
+import { sendUsers } from './send-users';
 
 /** Handles the `join` event. */
 export const handleJoin: EventHandler<'join'> = async (context, socket, args, reply) => {
@@ -32,8 +33,7 @@ export const handleJoin: EventHandler<'join'> = async (context, socket, args, re
   const isNew = await rooms.enter(room, nick, nickKey, socket.id);
   const covered = Math.max(lastId ?? 0, messages[messages.length - 1]?.id ?? 0);
   broadcaster.release(socket, () => socket.emit('history', context.avatars.decorateAll(messages), truncated ? { truncated: true, room } : { room }), messages, covered, room);
-  const users = await rooms.users(room);
-  socket.emit('users', users, { room });
-  reply({ ok: true, room, users });
+  const users = await sendUsers(context, socket, room);
+  reply({ ok: true, room, ...users });
   if (isNew) broadcaster.enterRoom(nick, room);
 };

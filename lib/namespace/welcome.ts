@@ -5,6 +5,7 @@ import { isPlainObject, parseLastId } from '../protocol/validate';
 import { validateNick } from '../protocol/nick';
 import type { HandlerContext } from './handler-context';
 import { logIn } from './handle-login';
+import { sendUsers } from './send-users';
 import { refuse } from '../chat/replies';
 import type { ChatSocket } from '../chat/socket-types';
 
@@ -18,8 +19,8 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
   if (socket.data.user !== undefined) return welcomeUser(context, socket);
   if (auth.nick === undefined || auth.nick === null) {
     socket.emit('session', { nick: null });
-    // A reader sees who is here before choosing a name; `enter`/`exit` keep the list current.
-    socket.emit('users', await context.presence.list());
+    // A reader sees who is here before choosing a name; `enter`/`exit` (or digests) keep it current.
+    await sendUsers(context, socket);
     return;
   }
   try {

@@ -22,6 +22,9 @@ import type {
   JoinRequest,
   LeaveAck,
   LoginAck,
+  PeopleAck,
+  PeopleRequest,
+  PresenceDigest,
   RoomRef,
   ModerationAck,
   ModerationPanelAck,
@@ -72,6 +75,8 @@ export interface ClientToServerEvents {
   moderation: (ack: (result: ModerationPanelAck) => void) => void;
   /** Anyone logged in: report a line to the moderators (rate-limited; the reported user is never told). */
   report: (request: ReportRequest, ack?: (result: ReportAck) => void) => void;
+  /** A page of who is in the default room or a joined room (for presence-digest clients; anyone may ask). */
+  people: (request: PeopleRequest, ack: (result: PeopleAck) => void) => void;
 }
 
 /** Events the server emits. */
@@ -100,6 +105,8 @@ export interface ServerToClientEvents {
   edit: (notice: EditNotice) => void;
   /** A message's reactions changed: its counts now. */
   reactions: (notice: ReactionsNotice) => void;
+  /** To clients whose handshake said `presence: 'digest'`, instead of `users`, `enter` and `exit`. */
+  presence: (digest: PresenceDigest) => void;
 }
 
 /**
@@ -158,6 +165,8 @@ export interface SocketData {
   nick?: string;
   /** Whether it understands `batch` frames (from the handshake). */
   batch?: boolean;
+  /** Whether it asked for presence digests instead of whole lists (from the handshake). */
+  digest?: boolean;
   /** Its comparison key (case- and compatibility-folded). */
   nickKey?: string;
   /** Set when the host's `identify` knew the user: their stable id and whether they moderate. */
