@@ -425,7 +425,7 @@ function bottleneck(step) {
 }
 
 /** Presence events: Chatterbox's and the Socket.IO chat example's (`login` is the newcomer's own answer). */
-const PRESENCE_KINDS = ['enter', 'users', 'exit', 'user joined', 'user left'];
+const PRESENCE_KINDS = ['enter', 'users', 'exit', 'presence', 'user joined', 'user left'];
 
 function recordStorm(target, clients, result, before, after, timeoutMs) {
   const row = (name) => `storm.${clients}.${name}`;

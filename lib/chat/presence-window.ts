@@ -18,6 +18,8 @@ export interface PresenceWindowSink {
 interface Changes {
   entered: Set<string>;
   left: Set<string>;
+  /** Names whose first change in this window was an entry: absent when it opened. */
+  arrived: Set<string>;
   timer: NodeJS.Timeout;
 }
 
@@ -34,11 +36,14 @@ export class PresenceWindow {
   note(room: string, nick: string, entered: boolean): void {
     let changes = this.pending.get(room);
     if (changes === undefined) {
-      changes = { entered: new Set(), left: new Set(), timer: setTimeout(() => void this.flush(room), this.windowMs) };
+      changes = { entered: new Set(), left: new Set(), arrived: new Set(), timer: setTimeout(() => void this.flush(room), this.windowMs).unref() };
       this.pending.set(room, changes);
     }
+    if (entered && !changes.left.has(nick)) changes.arrived.add(nick);
     // A client applies `left` then `entered`, so keeping each name in one set only is exact.
     (entered ? changes.left : changes.entered).delete(nick);
+    // Someone who came and went within the window was never seen: neither set names them.
+    if (!entered && changes.arrived.delete(nick)) return;
     (entered ? changes.entered : changes.left).add(nick);
   }
 
