@@ -7,8 +7,10 @@
  *
  * Each room has two audiences: clients that said they understand `batch` frames (coalesced under
  * load by the EventBatcher) and the others (one event per frame, as the original protocol's
- * clients expect). Clients that asked for presence digests are also in a third channel, which
- * `enter` and `exit` skip: they hear of presence through the {@link PresenceWindow} instead.
+ * clients expect). Each audience is split again by whether its clients asked for presence digests:
+ * `enter` and `exit` go only to the part that did not (the others hear of presence through the
+ * {@link PresenceWindow}). Every socket is in exactly one of the four parts, so no broadcast ever
+ * needs `except` of a whole part (Socket.IO would expand it into a set per event: quadratic in a storm).
  */
 import type { BatchedEvent } from '../protocol/events';
 import { DEFAULT_ROOM, SYSTEM_NICK, type ChatMessage, type PresenceDigest, type EditNotice, type ModerationUpdate, type ReactionsNotice } from '../protocol/payloads';
@@ -26,24 +28,31 @@ export function roomChannel(room: string): string {
 /** The Socket.IO room every moderator's socket joins: where moderation updates go. */
 export const MODERATORS_CHANNEL = 'moderators';
 
-/** The part of a room's audience that reads `batch` frames. */
+/** The part of a room's audience that reads `batch` frames and takes `enter`/`exit`. */
 function batchChannel(room: string): string {
   return `batch:${room}`;
 }
 
-/** The part of a room's audience that wants one event per frame. */
+/** The part of a room's audience that wants one event per frame and takes `enter`/`exit`. */
 function plainChannel(room: string): string {
   return `plain:${room}`;
 }
 
-/** The part of a room's audience that takes presence digests instead of `enter`/`exit`. */
-function digestChannel(room: string): string {
-  return `digest:${room}`;
-}
-
-/** The digest clients among the batch audience: they get batches without `enter`/`exit`. */
+/** The part that reads `batch` frames and takes presence digests instead of `enter`/`exit`. */
 function batchDigestChannel(room: string): string {
   return `batch-digest:${room}`;
+}
+
+/** The part that wants one event per frame and takes presence digests instead of `enter`/`exit`. */
+function plainDigestChannel(room: string): string {
+  return `plain-digest:${room}`;
+}
+
+/** The one part of `room`'s audience `socket` belongs to. */
+function partOf(socket: ChatSocket, room: string): string {
+  const batch = socket.data.batch === true;
+  if (socket.data.digest === true) return batch ? batchDigestChannel(room) : plainDigestChannel(room);
+  return batch ? batchChannel(room) : plainChannel(room);
 }
 
 /** True for `enter` and `exit`, which digest clients never receive. */
@@ -130,17 +139,14 @@ export class Broadcaster {
     if (room === DEFAULT_ROOM) socket.once('disconnect', () => this.forget(socket));
     if (!audience.has(socket)) this.deliveries.joined(socket.id, room);
     audience.add(socket);
-    const channels = [roomChannel(room), socket.data.batch === true ? batchChannel(room) : plainChannel(room)];
-    if (socket.data.digest === true) channels.push(digestChannel(room), ...(socket.data.batch === true ? [batchDigestChannel(room)] : []));
-    void socket.join(channels);
+    void socket.join([roomChannel(room), partOf(socket, room)]);
   }
 
   /** Takes a socket out of a room's audience. */
   leave(socket: ChatSocket, room: string): void {
     this.audiences.get(room)?.delete(socket);
-    for (const channel of [roomChannel(room), batchChannel(room), plainChannel(room), digestChannel(room), batchDigestChannel(room)]) {
-      void socket.leave(channel);
-    }
+    void socket.leave(roomChannel(room));
+    void socket.leave(partOf(socket, room));
   }
 
   /** The rooms that have local sockets, for the gap repair. */
@@ -304,7 +310,7 @@ export class Broadcaster {
 
   /** A window's presence digest, to this node's digest clients in `room` (not to those being welcomed: their snapshot follows). */
   private presenceLocal(room: string, digest: PresenceDigest): void {
-    const to = this.namespace.local.to(digestChannel(room));
+    const to = this.namespace.local.to([plainDigestChannel(room), batchDigestChannel(room)]);
     (this.welcoming.size > 0 ? to.except([...this.welcoming.keys()]) : to).emit('presence', digest);
   }
 
@@ -338,25 +344,26 @@ export class Broadcaster {
         this.emitFiltered(socket, events, asBatch);
       }
     }
-    const channel = batchAudience ? batchChannel(room) : plainChannel(room);
-    const to = except.length > 0 ? this.namespace.local.to(channel).except(except) : this.namespace.local.to(channel);
+    const full = batchAudience ? batchChannel(room) : plainChannel(room);
+    const digest = batchAudience ? batchDigestChannel(room) : plainDigestChannel(room);
+    const to = (channels: string | string[]) => (except.length > 0 ? this.namespace.local.to(channels).except(except) : this.namespace.local.to(channels));
     if (!events.some(isPresence)) {
-      if (asBatch) to.emit('batch', events);
-      else for (const [name, ...args] of events) (to.emit as LooseEmit)(name, ...args);
+      const everyone = to([full, digest]);
+      if (asBatch) everyone.emit('batch', events);
+      else for (const [name, ...args] of events) (everyone.emit as LooseEmit)(name, ...args);
       return;
     }
     // `enter`/`exit` skip digest clients; in a batch, those get the same batch without them.
-    const withoutDigest = to.except(digestChannel(room));
     if (!asBatch) {
-      for (const [name, ...args] of events) ((isPresence([name, ...args] as BatchedEvent) ? withoutDigest : to).emit as LooseEmit)(name, ...args);
+      for (const event of events) {
+        const [name, ...args] = event;
+        (to(isPresence(event) ? full : [full, digest]).emit as LooseEmit)(name, ...args);
+      }
       return;
     }
-    withoutDigest.emit('batch', events);
+    to(full).emit('batch', events);
     const rest = events.filter((event) => !isPresence(event));
-    if (rest.length > 0) {
-      const digestTo = this.namespace.local.to(batchDigestChannel(room));
-      (except.length > 0 ? digestTo.except(except) : digestTo).emit('batch', rest);
-    }
+    if (rest.length > 0) to(digest).emit('batch', rest);
   }
 
   private emitFiltered(socket: ChatSocket, events: BatchedEvent[], asBatch: boolean): void {
