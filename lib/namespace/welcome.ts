@@ -6,6 +6,7 @@ import { validateNick } from '../protocol/nick';
 import type { HandlerContext } from './handler-context';
 import { logIn } from './handle-login';
 import { sendUsers } from './send-users';
+import { SharedLatestReads } from './shared-reads';
 import { refuse } from '../chat/replies';
 import type { ChatSocket } from '../chat/socket-types';
 
@@ -31,6 +32,9 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
   }
 }
 
+// One per message store: the welcomes of a chat share their reads of its newest messages.
+const shared = new WeakMap<object, SharedLatestReads>();
+
 /**
  * Sends the welcome history first and exactly once per message: the Broadcaster holds the socket's
  * live events from its connection (see connection.ts) until the history is out, then sends what it
@@ -38,12 +42,17 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
  */
 async function sendHistory(context: HandlerContext, socket: ChatSocket, lastId: number | undefined): Promise<void> {
   const { store, options, broadcaster } = context;
+  let latestReads = shared.get(store);
+  if (latestReads === undefined) {
+    latestReads = new SharedLatestReads();
+    shared.set(store, latestReads);
+  }
   broadcaster.hold(socket);
   try {
     const { messages, truncated } =
       lastId !== undefined
         ? await store.after(DEFAULT_ROOM, lastId, options.reconnectLimit)
-        : { messages: options.historyLimit > 0 ? await store.latest(DEFAULT_ROOM, options.historyLimit) : [], truncated: false };
+        : { messages: options.historyLimit > 0 ? await latestReads.read(DEFAULT_ROOM, options.historyLimit, () => store.latest(DEFAULT_ROOM, options.historyLimit)) : [], truncated: false };
     // What the history carried: older messages are the past, not a gap to repair.
     const covered = Math.max(lastId ?? 0, messages[messages.length - 1]?.id ?? 0);
     broadcaster.release(socket, () => socket.emit('history', context.avatars.decorateAll(messages), truncated ? { truncated: true } : {}), messages, covered, DEFAULT_ROOM, lastId ?? 0);
