@@ -18,24 +18,30 @@ function controlledLoads(): { load: () => Promise<ChatMessage[]>; started: numbe
 const message = (id: number): ChatMessage => ({ u: 'a', m: String(id), id, ts: id });
 
 describe('SharedLatestReads', () => {
-  it('starts a read at once when none runs', async () => {
+  it('starts a read on the next turn when none runs, shared by whoever asks before it starts', async () => {
     const reads = new SharedLatestReads();
     const loads = controlledLoads();
     const first = reads.read('', 50, loads.load);
+    const sameTurn = reads.read('', 50, loads.load);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Asked before it started: both share the one read.
     expect(loads.started).toBe(1);
     loads.finish([message(1)]);
     expect(await first).toEqual([message(1)]);
+    expect(await sameTurn).toBe(await first);
   });
 
   it('never shares a running read: everyone who asks meanwhile shares the next one', async () => {
     const reads = new SharedLatestReads();
     const loads = controlledLoads();
     const first = reads.read('', 50, loads.load);
+    await new Promise((resolve) => setImmediate(resolve));
     const second = reads.read('', 50, loads.load);
     const third = reads.read('', 50, loads.load);
     expect(loads.started).toBe(1);
     loads.finish([message(1)]);
     expect(await first).toEqual([message(1)]);
+    await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
     expect(loads.started).toBe(2);
     loads.finish([message(1), message(2)]);
@@ -53,6 +59,7 @@ describe('SharedLatestReads', () => {
     await expect(reads.read('games', 50, failing)).rejects.toThrow('store down');
     const loads = controlledLoads();
     const other = reads.read('games', 10, loads.load);
+    await new Promise((resolve) => setImmediate(resolve));
     loads.finish([message(3)]);
     expect(await other).toEqual([message(3)]);
     expect(calls).toBe(1);
