@@ -91,7 +91,8 @@ export class Broadcaster {
   /** Each room's local sockets (the Socket.IO rooms mirror this; this copy is what we iterate). */
   private readonly audiences = new Map<string, Set<ChatSocket>>();
   /** Sockets whose welcome (or join) is running, with the events held for them meanwhile. */
-  private readonly welcoming = new Map<string, { socket: ChatSocket; held: BatchedEvent[] }>();
+  // `joining`: held for a `join` (its room's history), not for the welcome at connection.
+  private readonly welcoming = new Map<string, { socket: ChatSocket; held: BatchedEvent[]; joining: boolean }>();
   /** Sockets whose history went out lately: a live copy of one of its lines may still come. */
   // `known`: the client said it holds every line up to this id (its reconnect's lastId).
   private readonly recent = new Map<string, { socket: ChatSocket; until: number; known: number }>();
@@ -156,10 +157,11 @@ export class Broadcaster {
 
   /**
    * Starts a socket's welcome: from now until {@link release}, the room-wide events meant for it
-   * are kept aside instead of sent, so that its `history` goes first.
+   * are kept aside instead of sent, so that its `history` goes first. `joining`: for a `join`'s
+   * history rather than the welcome at connection (presence digests still reach it).
    */
-  hold(socket: ChatSocket): void {
-    if (!this.welcoming.has(socket.id)) this.welcoming.set(socket.id, { socket, held: [] });
+  hold(socket: ChatSocket, joining = false): void {
+    if (!this.welcoming.has(socket.id)) this.welcoming.set(socket.id, { socket, held: [], joining });
   }
 
   /**
@@ -308,10 +310,16 @@ export class Broadcaster {
     if (isPresence(event) && typeof event[1] === 'string') this.presenceWindow?.note(room, event[1], event[0] === 'enter');
   }
 
-  /** A window's presence digest, to this node's digest clients in `room` (not to those being welcomed: their snapshot follows). */
+  /**
+   * A window's presence digest, to this node's digest clients in `room`; not to those being
+   * welcomed at connection (`history` goes first, and their snapshot, read after it, follows).
+   * A socket held for a `join` gets it: nothing else would tell it of these changes.
+   */
   private presenceLocal(room: string, digest: PresenceDigest): void {
     const to = this.namespace.local.to([plainDigestChannel(room), batchDigestChannel(room)]);
-    (this.welcoming.size > 0 ? to.except([...this.welcoming.keys()]) : to).emit('presence', digest);
+    const except: string[] = [];
+    for (const [socketId, { joining }] of this.welcoming) if (!joining) except.push(socketId);
+    (except.length > 0 ? to.except(except) : to).emit('presence', digest);
   }
 
   /**

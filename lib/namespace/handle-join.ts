@@ -16,7 +16,7 @@ export const handleJoin: EventHandler<'join'> = async (context, socket, args, re
   const room = await rooms.registry.open(name);
   // In the room's audience before its history is read, but held, so that nothing said meanwhile
   // is missed, nothing overtakes `history`, and nothing reaches the page twice (see Broadcaster.hold).
-  broadcaster.hold(socket);
+  broadcaster.hold(socket, true);
   broadcaster.join(socket, room);
   let history: { messages: ChatMessage[]; truncated: boolean };
   try {
