@@ -127,6 +127,8 @@ const { values: flags } = parseArgs({
     'readers-log-in': { type: 'boolean' },
     only: { type: 'string' },
     'memory-reps': { type: 'string' },
+    // Writes each server child's CPU profile (node --cpu-prof) into this folder, to find what a run costs.
+    'cpu-prof': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -135,7 +137,7 @@ if (flags.help) {
   process.stdout.write(
     'usage: node bench/run.mjs [--quick (default) | --full] [--reps N] [--json FILE]\n' +
       "                          [--chat-options '<JSON merged into createChatMiddleware options>']\n" +
-      '                          [--readers-log-in] [--verbose] [--memory-reps N]\n' +
+      '                          [--readers-log-in] [--verbose] [--memory-reps N] [--cpu-prof DIR]\n' +
       `                          [--only <sections and/or targets>: ${[...SECTIONS, ...TARGETS.map((t) => t.key)].join(',')}]\n`,
   );
   process.exit(0);
@@ -237,7 +239,8 @@ if (env.pinning && !pinSelf(GENERATOR_CORE)) notes.push('could not pin the runne
 
 /** Starts a server child and resolves once it prints READY. */
 function startServer(kind) {
-  const child = spawnNode(['--expose-gc', SERVER_SCRIPTS[kind]], {
+  const profile = flags['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${flags['cpu-prof']}`];
+  const child = spawnNode(['--expose-gc', ...profile, SERVER_SCRIPTS[kind]], {
     core: env.pinning ? SERVER_CORE : null,
     nofile,
     env: { BENCH_CHAT_OPTIONS: chatOptions, NODE_ENV: 'production', DEBUG: '' },
@@ -425,7 +428,7 @@ function bottleneck(step) {
 }
 
 /** Presence events: Chatterbox's and the Socket.IO chat example's (`login` is the newcomer's own answer). */
-const PRESENCE_KINDS = ['enter', 'users', 'exit', 'user joined', 'user left'];
+const PRESENCE_KINDS = ['enter', 'users', 'exit', 'presence', 'user joined', 'user left'];
 
 function recordStorm(target, clients, result, before, after, timeoutMs) {
   const row = (name) => `storm.${clients}.${name}`;

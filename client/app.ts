@@ -82,6 +82,8 @@ export function start(doc: Document): () => void {
       ...(lastId !== undefined && lastRev !== undefined ? { lastRev } : {}),
       // This page reads `batch` frames, so a busy room costs the server one write per window.
       batch: true,
+      // …and presence digests: a crowd's count and first page, not the whole list and every arrival.
+      presence: 'digest',
     };
   });
   const outbox = new Outbox(
@@ -190,6 +192,14 @@ export function start(doc: Document): () => void {
 
   const ctx: ChatContext = { socket, status, log, nicks, session, outbox, pager, rooms, typing, moderation, panel, directs };
   const unlisten = listen(ctx);
+  // A customised copy of the original page may lack the button: then the list shows the first page.
+  const moreButton = doc.getElementById('nicks-more');
+  const stopPaging =
+    moreButton instanceof HTMLButtonElement
+      ? nicks.pageWith(moreButton, (after, done) => {
+          socket.timeout(ACK_TIMEOUT_MS).emit('people', { after }, (err, ack) => done(!err && ack.ok ? ack : undefined));
+        })
+      : () => undefined;
   // Every room's log lives in the document's body, so one listener serves them all.
   const stopActions = listenForMessageActions(doc.body, socket, () => rooms.current, (text) => log.addSystem(text));
   const stopSearch = startSearch(doc, socket, rooms);
@@ -198,6 +208,7 @@ export function start(doc: Document): () => void {
 
   return () => {
     unlisten();
+    stopPaging();
     stopActions();
     stopSearch();
     clearInterval(timer);

@@ -78,6 +78,8 @@ export const strings = {
   loggingIn: 'Taking the name…',
   emptyNick: 'Choose a name first.',
   olderLoad: 'Load earlier messages',
+  /** The people list's button that loads the next page of names (from a server sending digests). */
+  showMorePeople: 'Show more',
   olderLoading: 'Loading earlier messages…',
   olderFailed: 'Could not load earlier messages; try again.',
   olderNone: 'No earlier messages.',

@@ -23,8 +23,10 @@ import { bindNamespace, leaseEngine, type EngineLease } from './engine-registry'
 import { clusterStatus } from './cluster-status';
 import { createHostApi, type ChatHostApi } from './host-api';
 import { Broadcaster } from './chat/broadcaster';
+import { DEFAULT_ROOM } from './protocol/payloads';
 import type { HandlerContext } from './namespace/handler-context';
 import { AvatarBook } from './namespace/avatars';
+import { SharedLatestReads } from './namespace/shared-reads';
 import { ReportAllowance } from './moderation/report';
 import { onConnection } from './namespace/connection';
 import { LocalPresence } from './chat/presence';
@@ -123,12 +125,16 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       namespace: nsp,
       store,
       presence,
-      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs, bus),
+      broadcaster: new Broadcaster(nsp, resolved.batchWindowMs, bus, {
+        windowMs: resolved.presenceWindowMs,
+        count: (room) => (room === DEFAULT_ROOM ? presence.count() : rooms.count(room)),
+      }),
       logger,
       rooms,
       avatars: new AvatarBook(),
       limits,
       reports: new ReportAllowance(),
+      latestReads: new SharedLatestReads(),
       sanctions,
       bus,
     };

@@ -454,7 +454,8 @@ async function storm(cmd) {
   await closeHeld();
   const run = new StormRun(cmd);
   const tag = ++runCounter;
-  const batch = cmd.batch ? { batch: true } : {};
+  // Batch clients are the bundled page's kind: they also take presence digests (issue #15).
+  const batch = cmd.batch ? { batch: true, presence: 'digest' } : {};
   const gen0 = ownCpuMs();
   const srv0 = processCpuMs(cmd.serverPid);
   const t0 = now();

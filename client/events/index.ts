@@ -1,6 +1,18 @@
 /** The protocol as the page hears it: one line per incoming event, one module per handler. */
 import type { BatchedEvent } from '../../lib/protocol/events';
-import type { ChatLine, ChatMessage, DeleteRequest, EditNotice, HistoryMeta, ModerationUpdate, ReactionsNotice, ReadRequest, RoomRef, SessionInfo } from '../../lib/protocol/payloads';
+import type {
+  ChatLine,
+  ChatMessage,
+  DeleteRequest,
+  EditNotice,
+  HistoryMeta,
+  ModerationUpdate,
+  PresenceDigest,
+  ReactionsNotice,
+  ReadRequest,
+  RoomRef,
+  SessionInfo,
+} from '../../lib/protocol/payloads';
 import type { ChatContext } from '../context';
 import { onChat } from './chat';
 import { onConnect } from './connect';
@@ -14,6 +26,7 @@ import { onEnter } from './enter';
 import { onExit } from './exit';
 import { onHistory } from './history';
 import { onModeration } from './moderation';
+import { onPresence } from './presence';
 import { onReconnectAttempt } from './reconnect-attempt';
 import { onSession } from './session';
 import { onTyping } from './typing';
@@ -31,6 +44,7 @@ export function listen(ctx: ChatContext): () => void {
   const enter = (nick: string, where?: RoomRef): void => onEnter(ctx, nick, where);
   const exit = (nick: string, where?: RoomRef): void => onExit(ctx, nick, where);
   const users = (nicks: string[], where?: RoomRef): void => onUsers(ctx, nicks, where);
+  const presence = (digest: PresenceDigest): void => onPresence(ctx, digest);
   const typing = (nick: string, where?: RoomRef): void => onTyping(ctx, nick, where);
   const chat = (line: ChatLine): void => onChat(ctx, line);
   const remove = (request: DeleteRequest): void => onDelete(ctx, request);
@@ -54,6 +68,7 @@ export function listen(ctx: ChatContext): () => void {
     ['enter', enter],
     ['exit', exit],
     ['users', users],
+    ['presence', presence],
     ['chat', chat],
     ['typing', typing],
     ['delete', remove],

@@ -7,13 +7,17 @@
  *
  * Each room has two audiences: clients that said they understand `batch` frames (coalesced under
  * load by the EventBatcher) and the others (one event per frame, as the original protocol's
- * clients expect).
+ * clients expect). Each audience is split again by whether its clients asked for presence digests:
+ * `enter` and `exit` go only to the part that did not (the others hear of presence through the
+ * {@link PresenceWindow}). Every socket is in exactly one of the four parts, so no broadcast ever
+ * needs `except` of a whole part (Socket.IO would expand it into a set per event: quadratic in a storm).
  */
 import type { BatchedEvent } from '../protocol/events';
-import { DEFAULT_ROOM, SYSTEM_NICK, type ChangeStamp, type ChatMessage, type EditNotice, type ModerationUpdate, type ReactionsNotice, type ReadRequest } from '../protocol/payloads';
+import { DEFAULT_ROOM, SYSTEM_NICK, type ChangeStamp, type ChatMessage, type EditNotice, type ModerationUpdate, type PresenceDigest, type ReactionsNotice, type ReadRequest } from '../protocol/payloads';
 import { Deliveries } from './deliveries';
 import { NO_BUS, type EventBus } from './event-bus';
 import { EventBatcher } from './event-batcher';
+import { PresenceWindow } from './presence-window';
 import type { ChatNamespace, ChatSocket } from './socket-types';
 
 /** The Socket.IO room that carries a chat room's events: everyone in it. */
@@ -24,14 +28,44 @@ export function roomChannel(room: string): string {
 /** The Socket.IO room every moderator's socket joins: where moderation updates go. */
 export const MODERATORS_CHANNEL = 'moderators';
 
-/** The part of a room's audience that reads `batch` frames. */
+/** The part of a room's audience that reads `batch` frames and takes `enter`/`exit`. */
 function batchChannel(room: string): string {
   return `batch:${room}`;
 }
 
-/** The part of a room's audience that wants one event per frame. */
+/** The part of a room's audience that wants one event per frame and takes `enter`/`exit`. */
 function plainChannel(room: string): string {
   return `plain:${room}`;
+}
+
+/** The part that reads `batch` frames and takes presence digests instead of `enter`/`exit`. */
+function batchDigestChannel(room: string): string {
+  return `batch-digest:${room}`;
+}
+
+/** The part that wants one event per frame and takes presence digests instead of `enter`/`exit`. */
+function plainDigestChannel(room: string): string {
+  return `plain-digest:${room}`;
+}
+
+/** The one part of `room`'s audience `socket` belongs to. */
+function partOf(socket: ChatSocket, room: string): string {
+  const batch = socket.data.batch === true;
+  if (socket.data.digest === true) return batch ? batchDigestChannel(room) : plainDigestChannel(room);
+  return batch ? batchChannel(room) : plainChannel(room);
+}
+
+/** True for `enter` and `exit`, which digest clients never receive. */
+function isPresence(event: BatchedEvent): boolean {
+  return event[0] === 'enter' || event[0] === 'exit';
+}
+
+/** How digest presence is counted and how long its changes are coalesced. */
+export interface PresenceDigestSettings {
+  /** `presenceWindowMs`. */
+  windowMs: number;
+  /** How many are in `room` now. */
+  count(room: string): Promise<number>;
 }
 
 /** The message id a chat event carries, if it is a stored message. */
@@ -57,20 +91,31 @@ export class Broadcaster {
   /** Each room's local sockets (the Socket.IO rooms mirror this; this copy is what we iterate). */
   private readonly audiences = new Map<string, Set<ChatSocket>>();
   /** Sockets whose welcome (or join) is running, with the events held for them meanwhile. */
-  private readonly welcoming = new Map<string, { socket: ChatSocket; held: BatchedEvent[] }>();
+  // `joining`: held for a `join` (its room's history), not for the welcome at connection.
+  private readonly welcoming = new Map<string, { socket: ChatSocket; held: BatchedEvent[]; joining: boolean }>();
   /** Sockets whose history went out lately: a live copy of one of its lines may still come. */
   // `known`: the client said it holds every line up to this id (its reconnect's lastId).
   private readonly recent = new Map<string, { socket: ChatSocket; until: number; known: number }>();
+  private readonly presenceWindow: PresenceWindow | undefined;
 
   /**
    * `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never);
-   * `bus`: how the other nodes of a cluster hear this node's events.
+   * `bus`: how the other nodes of a cluster hear this node's events; `digests`: how digest
+   * clients' presence is counted and coalesced (none: digest clients hear no presence changes).
    */
   constructor(
     private readonly namespace: ChatNamespace,
     batchWindowMs = 0,
     private readonly bus: EventBus = NO_BUS,
+    digests?: PresenceDigestSettings,
   ) {
+    this.presenceWindow =
+      digests &&
+      new PresenceWindow(digests.windowMs, {
+        count: (room) => digests.count(room),
+        listening: (room) => [...(this.audiences.get(room) ?? [])].some((socket) => socket.data.digest === true),
+        send: (room, digest) => this.presenceLocal(room, digest),
+      });
     this.batcher = new EventBatcher(
       {
         sendOne: (room, event) => this.emitLocal(room, true, [event], false),
@@ -95,13 +140,14 @@ export class Broadcaster {
     if (room === DEFAULT_ROOM) socket.once('disconnect', () => this.forget(socket));
     if (!audience.has(socket)) this.deliveries.joined(socket.id, room);
     audience.add(socket);
-    void socket.join([roomChannel(room), socket.data.batch === true ? batchChannel(room) : plainChannel(room)]);
+    void socket.join([roomChannel(room), partOf(socket, room)]);
   }
 
   /** Takes a socket out of a room's audience. */
   leave(socket: ChatSocket, room: string): void {
     this.audiences.get(room)?.delete(socket);
-    for (const channel of [roomChannel(room), batchChannel(room), plainChannel(room)]) void socket.leave(channel);
+    void socket.leave(roomChannel(room));
+    void socket.leave(partOf(socket, room));
   }
 
   /** The rooms that have local sockets, for the gap repair. */
@@ -111,10 +157,11 @@ export class Broadcaster {
 
   /**
    * Starts a socket's welcome: from now until {@link release}, the room-wide events meant for it
-   * are kept aside instead of sent, so that its `history` goes first.
+   * are kept aside instead of sent, so that its `history` goes first. `joining`: for a `join`'s
+   * history rather than the welcome at connection (presence digests still reach it).
    */
-  hold(socket: ChatSocket): void {
-    if (!this.welcoming.has(socket.id)) this.welcoming.set(socket.id, { socket, held: [] });
+  hold(socket: ChatSocket, joining = false): void {
+    if (!this.welcoming.has(socket.id)) this.welcoming.set(socket.id, { socket, held: [], joining });
   }
 
   /**
@@ -139,6 +186,7 @@ export class Broadcaster {
     if (history.length > 0 || known > 0) this.recent.set(socket.id, { socket, until: Date.now() + RECENT_MS, known });
     const emit = socket.emit.bind(socket) as LooseEmit;
     for (const event of held) {
+      if (socket.data.digest === true && isPresence(event)) continue;
       const id = chatId(event);
       if (id !== undefined && this.already(socket.id, id)) continue;
       const [name, ...args] = event;
@@ -251,6 +299,7 @@ export class Broadcaster {
   close(): void {
     this.batcher.flushAll();
     this.batcher.close();
+    this.presenceWindow?.close();
   }
 
   private send(room: string, event: BatchedEvent): void {
@@ -264,6 +313,19 @@ export class Broadcaster {
     if (id !== undefined) this.deliveries.delivered(room, id);
     this.emitLocal(room, false, [event], false);
     this.batcher.push(room, event);
+    if (isPresence(event) && typeof event[1] === 'string') this.presenceWindow?.note(room, event[1], event[0] === 'enter');
+  }
+
+  /**
+   * A window's presence digest, to this node's digest clients in `room`; not to those being
+   * welcomed at connection (`history` goes first, and their snapshot, read after it, follows).
+   * A socket held for a `join` gets it: nothing else would tell it of these changes.
+   */
+  private presenceLocal(room: string, digest: PresenceDigest): void {
+    const to = this.namespace.local.to([plainDigestChannel(room), batchDigestChannel(room)]);
+    const except: string[] = [];
+    for (const [socketId, { joining }] of this.welcoming) if (!joining) except.push(socketId);
+    (except.length > 0 ? to.except(except) : to).emit('presence', digest);
   }
 
   /**
@@ -278,6 +340,7 @@ export class Broadcaster {
     const except: string[] = [];
     for (const { socket, held } of this.welcoming.values()) {
       if (!inAudience(socket)) continue;
+      // Digest clients' held events skip `enter`/`exit` when released (see release).
       held.push(...events);
       except.push(socket.id);
     }
@@ -295,14 +358,31 @@ export class Broadcaster {
         this.emitFiltered(socket, events, asBatch);
       }
     }
-    const channel = batchAudience ? batchChannel(room) : plainChannel(room);
-    const to = except.length > 0 ? this.namespace.local.to(channel).except(except) : this.namespace.local.to(channel);
-    if (asBatch) to.emit('batch', events);
-    else for (const [name, ...args] of events) (to.emit as LooseEmit)(name, ...args);
+    const full = batchAudience ? batchChannel(room) : plainChannel(room);
+    const digest = batchAudience ? batchDigestChannel(room) : plainDigestChannel(room);
+    const to = (channels: string | string[]) => (except.length > 0 ? this.namespace.local.to(channels).except(except) : this.namespace.local.to(channels));
+    if (!events.some(isPresence)) {
+      const everyone = to([full, digest]);
+      if (asBatch) everyone.emit('batch', events);
+      else for (const [name, ...args] of events) (everyone.emit as LooseEmit)(name, ...args);
+      return;
+    }
+    // `enter`/`exit` skip digest clients; in a batch, those get the same batch without them.
+    if (!asBatch) {
+      for (const event of events) {
+        const [name, ...args] = event;
+        (to(isPresence(event) ? full : [full, digest]).emit as LooseEmit)(name, ...args);
+      }
+      return;
+    }
+    to(full).emit('batch', events);
+    const rest = events.filter((event) => !isPresence(event));
+    if (rest.length > 0) to(digest).emit('batch', rest);
   }
 
   private emitFiltered(socket: ChatSocket, events: BatchedEvent[], asBatch: boolean): void {
     const kept = events.filter((event) => {
+      if (socket.data.digest === true && isPresence(event)) return false;
       const id = chatId(event);
       return id === undefined || !this.already(socket.id, id);
     });

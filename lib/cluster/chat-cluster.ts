@@ -12,7 +12,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { ChatContext } from '../chat/context';
 import type { EventBus } from '../chat/event-bus';
 import type { ChatLogger } from '../options/logger';
-import type { ChatMessage } from '../protocol/payloads';
+import { PRESENCE_PAGE_SIZE, type ChatMessage, type PresenceDigest } from '../protocol/payloads';
 import { DEFAULT_ERROR_MESSAGES } from '../protocol/error-codes';
 import { sendSystemLine } from '../chat/replies';
 import { ChatOptionError, type ResolvedClusterOptions } from '../options';
@@ -268,8 +268,13 @@ export class ChatCluster {
       socket.emit('session', { nick: null, error });
     }
     const users = await this.presence.list();
+    // Digest clients get a fresh snapshot (their first page) instead of the whole list.
+    const page = await this.presence.page(undefined, PRESENCE_PAGE_SIZE);
+    const digest: PresenceDigest = page.next === undefined ? { count: page.count, names: page.names } : { count: page.count, names: page.names, next: page.next };
     for (const socket of context.namespace.sockets.values()) {
-      if (socket.data.nick !== undefined) socket.emit('users', users);
+      if (socket.data.nick === undefined) continue;
+      if (socket.data.digest === true) socket.emit('presence', digest);
+      else socket.emit('users', users);
     }
     debug('resynced: %d entered, %d gone, %d conflicts', entered.length, gone.length, conflicts.length);
   }

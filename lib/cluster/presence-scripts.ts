@@ -54,6 +54,28 @@ for _, nick in ipairs(nicks) do if nick then table.insert(out, nick) end end
 return out
 `;
 
+/**
+ * ARGV: P, after (a seq), limit → { count, nicknames, next seq or '' }: one page in arrival order
+ * after `after`, read by score so that its cost is the page's, not the whole list's.
+ */
+export const PAGE = `
+local P, after, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local count = redis.call('ZCARD', P .. 'order')
+local rows = redis.call('ZRANGEBYSCORE', P .. 'order', '(' .. after, '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1)
+local keys, next = {}, ''
+for i = 1, #rows, 2 do
+  if #keys == limit then break end
+  table.insert(keys, rows[i])
+  next = rows[i + 1]
+end
+if #rows <= limit * 2 then next = '' end
+if #keys == 0 then return { count, {}, '' } end
+local nicks = redis.call('HMGET', P .. 'nick', unpack(keys))
+local out = {}
+for _, nick in ipairs(nicks) do if nick then table.insert(out, nick) end end
+return { count, out, next }
+`;
+
 /** ARGV: P, node, ttlMs → 1 if the node's liveness key existed (0: it expired or Redis lost it). */
 export const HEARTBEAT = `
 local P, node, ttl = ARGV[1], ARGV[2], ARGV[3]

@@ -4,7 +4,9 @@
  */
 import type { ValidNick } from '../protocol/nick';
 import type { ClaimResult, Presence } from '../chat/presence';
-import { CLAIM, HEARTBEAT, LIST, RELEASE, RESYNC, SWEEP } from './presence-scripts';
+import { CLAIM, HEARTBEAT, LIST, PAGE, RELEASE, RESYNC, SWEEP } from './presence-scripts';
+import { pageOf } from '../chat/presence';
+import type { PeoplePage } from '../protocol/payloads';
 
 /** What a node holds locally, the truth it writes back to Redis after an outage. */
 interface Holding {
@@ -31,6 +33,7 @@ export interface PresenceRedisClient {
   readonly status: string;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
   smembers(key: string): Promise<string[]>;
+  zcard(key: string): Promise<number>;
   del(...keys: string[]): Promise<number>;
 }
 
@@ -87,6 +90,21 @@ export class RedisPresence implements Presence {
   async list(): Promise<string[]> {
     if (!this.available) return [...new Set([...this.holdings.values()].map((holding) => holding.nick))];
     return (await this.client.eval(LIST, 0, this.prefix)) as string[];
+  }
+
+  async page(after: string | undefined, limit: number): Promise<PeoplePage> {
+    if (!this.available) {
+      const nicks = await this.list();
+      return pageOf(nicks.map((nick, index) => ({ nick, seq: index + 1 })), after, limit, nicks.length);
+    }
+    const from = after !== undefined && /^\d{1,15}$/.test(after) ? after : '0';
+    const [count, names, next] = (await this.client.eval(PAGE, 0, this.prefix, from, limit)) as [number, string[], string];
+    return next === '' ? { names, count: Number(count) } : { names, count: Number(count), next };
+  }
+
+  async count(): Promise<number> {
+    if (!this.available) return (await this.list()).length;
+    return this.client.zcard(`${this.prefix}order`);
   }
 
   /** Renews this node's liveness key; resolves false when it had expired (run {@link resync}). */

@@ -19,6 +19,7 @@ import { handleLeave } from './handle-leave';
 import { handleLogin } from './handle-login';
 import { handleModeration } from './handle-moderation';
 import { handleMute } from './handle-mute';
+import { handlePeople } from './handle-people';
 import { handleRead } from './handle-read';
 import { handleReport } from './handle-report';
 import { handleReact } from './handle-react';
@@ -40,6 +41,7 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   guardEvents(context.options, context.limits, socket);
   const auth: unknown = socket.handshake.auth;
   socket.data.batch = isPlainObject(auth) && auth.batch === true;
+  if (isPlainObject(auth) && auth.presence === 'digest') socket.data.digest = true;
   context.broadcaster.join(socket);
   // A signed-in user's picture (or its removal) applies to their lines from now on, here and in history.
   if (socket.data.user !== undefined) context.avatars.remember(socket.data.user.nick, socket.data.user.avatar);
@@ -73,6 +75,7 @@ export function onConnection(context: HandlerContext, socket: ChatSocket): void 
   socket.on('unban', safeHandler(context, socket, 'unban', handleUnban, schedule));
   socket.on('moderation', safeHandler(context, socket, 'moderation', handleModeration, schedule));
   socket.on('report', safeHandler(context, socket, 'report', handleReport, schedule));
+  socket.on('people', safeHandler(context, socket, 'people', handlePeople, schedule));
   socket.on('disconnect', () => {
     schedule(() => handleDisconnect(context, socket).catch((error: unknown) => {
       context.logger.error('releasing a nickname failed', { error: String(error) });

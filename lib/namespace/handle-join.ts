@@ -4,6 +4,7 @@ import { isPlainObject, parseLastId } from '../protocol/validate';
 import type { EventHandler } from './handler-context';
 import { changeMeta, emitEach, missedChanges, parseLastRev } from './missed-changes';
 import type { ChatMessage } from '../protocol/payloads';
+import { sendUsers } from './send-users';
 
 /** Handles the `join` event. */
 export const handleJoin: EventHandler<'join'> = async (context, socket, args, reply) => {
@@ -17,7 +18,7 @@ export const handleJoin: EventHandler<'join'> = async (context, socket, args, re
   const room = await rooms.registry.open(name);
   // In the room's audience before its history is read, but held, so that nothing said meanwhile
   // is missed, nothing overtakes `history`, and nothing reaches the page twice (see Broadcaster.hold).
-  broadcaster.hold(socket);
+  broadcaster.hold(socket, true);
   broadcaster.join(socket, room);
   let history: { messages: ChatMessage[]; truncated: boolean };
   let rev: number;
@@ -44,8 +45,7 @@ export const handleJoin: EventHandler<'join'> = async (context, socket, args, re
     emitEach(socket, missed.events);
   };
   broadcaster.release(socket, first, messages, covered, room);
-  const users = await rooms.users(room);
-  socket.emit('users', users, { room });
-  reply({ ok: true, room, users, ...(rev > 0 ? { rev } : {}) });
+  const users = await sendUsers(context, socket, room);
+  reply({ ok: true, room, ...users, ...(rev > 0 ? { rev } : {}) });
   if (isNew) broadcaster.enterRoom(nick, room);
 };

@@ -6,20 +6,22 @@ import { validateNick, type ValidNick } from '../protocol/nick';
 import type { HandlerContext, EventHandler } from './handler-context';
 import type { ChatSocket } from '../chat/socket-types';
 import { renameInRooms } from './carry-rooms';
+import { sendUsers } from './send-users';
+import type { UserList } from '../protocol/payloads';
 
 /** Handles the `login` event. */
 export const handleLogin: EventHandler<'login'> = async (context, socket, args, reply) => {
   if (socket.data.user !== undefined) throw new ChatError('NICK_LOCKED');
   const valid = validateNick(args[0], context.options.maxNickLength);
   const users = await logIn(context, socket, valid);
-  reply({ ok: true, nick: valid.nick, users });
+  reply({ ok: true, nick: valid.nick, ...users });
 };
 
 /**
  * Logs `socket` in as `valid` (from `login` or from the handshake): claims the new name before
  * giving up the old one, so a refused rename leaves the user as they were.
  */
-export async function logIn(context: HandlerContext, socket: ChatSocket, given: ValidNick): Promise<string[]> {
+export async function logIn(context: HandlerContext, socket: ChatSocket, given: ValidNick): Promise<UserList> {
   const { presence, broadcaster } = context;
   const valid = admitNick(context, socket, given);
   const previous = socket.data.nick;
@@ -35,7 +37,5 @@ export async function logIn(context: HandlerContext, socket: ChatSocket, given: 
   // A signed-in user's second tab joins the entry the first one made.
   if (claim.first || previous !== undefined) broadcaster.enter(valid.nick);
   if (previous !== undefined && previousKey !== undefined) await renameInRooms(context, socket, previous, previousKey, valid);
-  const users = await presence.list();
-  socket.emit('users', users);
-  return users;
+  return sendUsers(context, socket);
 }

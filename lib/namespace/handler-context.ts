@@ -6,6 +6,7 @@ import type { ReportAllowance } from '../moderation/report';
 import type { ClientEventName, SuccessOf } from '../protocol/events';
 import type { Rooms } from '../rooms/rooms';
 import type { AvatarBook } from './avatars';
+import type { SharedLatestReads } from './shared-reads';
 
 /** The kernel's context, plus the rooms, pictures, abuse limits and report allowance that only handlers consult. */
 export interface HandlerContext extends ChatContext {
@@ -17,6 +18,8 @@ export interface HandlerContext extends ChatContext {
   limits: Limits;
   /** How many reports each user may still make. */
   reports: ReportAllowance;
+  /** The welcomes' shared reads of the newest messages (a storm's welcomes read them once). */
+  latestReads: SharedLatestReads;
 }
 
 /** A handler's way to answer with success: a no-op when the client sent no ack function. */

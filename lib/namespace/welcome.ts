@@ -6,6 +6,7 @@ import { validateNick } from '../protocol/nick';
 import type { HandlerContext } from './handler-context';
 import { changeMeta, emitEach, missedChanges, parseLastRev, type HeldState } from './missed-changes';
 import { logIn } from './handle-login';
+import { sendUsers } from './send-users';
 import { refuse } from '../chat/replies';
 import type { ChatSocket } from '../chat/socket-types';
 
@@ -19,8 +20,8 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
   if (socket.data.user !== undefined) return welcomeUser(context, socket);
   if (auth.nick === undefined || auth.nick === null) {
     socket.emit('session', { nick: null });
-    // A reader sees who is here before choosing a name; `enter`/`exit` keep the list current.
-    socket.emit('users', await context.presence.list());
+    // A reader sees who is here before choosing a name; `enter`/`exit` (or digests) keep it current.
+    await sendUsers(context, socket);
     return;
   }
   try {
@@ -37,7 +38,7 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
  * held except lines the history carried; later live copies of those lines are dropped too.
  */
 async function sendHistory(context: HandlerContext, socket: ChatSocket, held: HeldState): Promise<void> {
-  const { store, options, broadcaster } = context;
+  const { store, options, broadcaster, latestReads } = context;
   const { lastId } = held;
   broadcaster.hold(socket);
   try {
@@ -46,7 +47,7 @@ async function sendHistory(context: HandlerContext, socket: ChatSocket, held: He
     const { messages, truncated } =
       lastId !== undefined
         ? await store.after(DEFAULT_ROOM, lastId, options.reconnectLimit)
-        : { messages: options.historyLimit > 0 ? await store.latest(DEFAULT_ROOM, options.historyLimit) : [], truncated: false };
+        : { messages: options.historyLimit > 0 ? await latestReads.read(DEFAULT_ROOM, options.historyLimit, () => store.latest(DEFAULT_ROOM, options.historyLimit)) : [], truncated: false };
     const missed = await missedChanges(store, DEFAULT_ROOM, held, options.reconnectLimit);
     const meta = { ...(truncated ? { truncated: true } : {}), ...changeMeta(rev, missed.truncated) };
     // What the history carried: older messages are the past, not a gap to repair.

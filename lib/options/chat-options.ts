@@ -169,6 +169,12 @@ export interface ChatOptions<Req = HandshakeRequest> {
    * other clients always get one event per frame. `0` turns batching off. @default 5
    */
   batchWindowMs?: number | undefined;
+  /**
+   * How long, in ms, presence changes are coalesced for clients that asked for presence digests
+   * (the bundled page): one `presence` per room per window, carrying the count and who entered
+   * and left, instead of an `enter`/`exit` per person. Other clients are unaffected. @default 1000
+   */
+  presenceWindowMs?: number | undefined;
   /** Where operator-facing warnings and errors go: any object with `warn` and `error` (and optionally `info`). @default console */
   logger?: ChatLogger | undefined;
   /** One chat on several processes over Redis, e.g. `{ redis: 'redis://127.0.0.1:6379' }`; needs `history: { postgres }`. @default none (one process) */
@@ -265,6 +271,7 @@ export interface ResolvedOptions {
   reconnectLimit: number;
   adapter: ServerOptions['adapter'] | undefined;
   batchWindowMs: number;
+  presenceWindowMs: number;
   logger: ChatLogger;
   cluster: ResolvedClusterOptions | undefined;
   rooms: readonly string[];

@@ -11,6 +11,7 @@ export const DEFAULTS = {
   historyLimit: 50,
   reconnectLimit: 500,
   batchWindowMs: 5,
+  presenceWindowMs: 1000,
   rooms: [] as readonly string[],
   allowUserRooms: false,
   maxRooms: 100,

@@ -26,6 +26,9 @@ import type {
   JoinRequest,
   LeaveAck,
   LoginAck,
+  PeopleAck,
+  PeopleRequest,
+  PresenceDigest,
   RoomRef,
   ModerationAck,
   ModerationPanelAck,
@@ -80,6 +83,8 @@ export interface ClientToServerEvents {
   moderation: (ack: (result: ModerationPanelAck) => void) => void;
   /** Anyone logged in: report a line to the moderators (rate-limited; the reported user is never told). */
   report: (request: ReportRequest, ack?: (result: ReportAck) => void) => void;
+  /** A page of who is in the default room or a joined room (for presence-digest clients; anyone may ask). */
+  people: (request: PeopleRequest, ack: (result: PeopleAck) => void) => void;
 }
 
 /** Events the server emits. */
@@ -110,6 +115,8 @@ export interface ServerToClientEvents {
   reactions: (notice: ReactionsNotice) => void;
   /** To every tab of a signed-in user: they read conversation `room` up to `id` (clear its badge). */
   read: (notice: ReadRequest) => void;
+  /** To clients whose handshake said `presence: 'digest'`, instead of `users`, `enter` and `exit`. */
+  presence: (digest: PresenceDigest) => void;
 }
 
 /**
@@ -168,6 +175,8 @@ export interface SocketData {
   nick?: string;
   /** Whether it understands `batch` frames (from the handshake). */
   batch?: boolean;
+  /** Whether it asked for presence digests instead of whole lists (from the handshake). */
+  digest?: boolean;
   /** Its comparison key (case- and compatibility-folded). */
   nickKey?: string;
   /** Set when the host's `identify` knew the user: their stable id and whether they moderate. */

@@ -65,7 +65,7 @@ export interface ErrorAck {
 export type Ack<Result extends object> = ({ ok: true } & Result) | ErrorAck;
 
 /** Answer to `login`: the nickname as normalised by the server and everyone logged in. */
-export type LoginAck = Ack<{ nick: string; users: string[] }>;
+export type LoginAck = Ack<{ nick: string } & UserList>;
 
 /** Answer to `chat`: the stored message's id. */
 export type ChatAck = Ack<{ id: number }>;
@@ -363,7 +363,68 @@ export interface HandshakeAuth {
    * Clients that do not say so get one event per frame, as in the original protocol.
    */
   batch?: boolean;
+  /**
+   * `'digest'`: the client never receives whole `users` lists, `enter` or `exit`; it receives
+   * `presence` digests (a count and the first page of names) and pages with `people`.
+   */
+  presence?: 'digest';
 }
+
+// Presence digest: what clients that asked for it receive instead of `users`, `enter` and `exit`.
+
+/** How many names a presence digest's first page (and a `people` page by default) holds at most. */
+export const PRESENCE_PAGE_SIZE = 50;
+
+/** The largest page a `people` request may ask for. */
+export const MAX_PEOPLE_PAGE = 200;
+
+/**
+ * Who is here, in a login's or a join's ack: the whole list for the original protocol's clients,
+ * or for a digest client the first page (at most {@link PRESENCE_PAGE_SIZE}) with the total `count`.
+ */
+export type UserList = { users: string[] } | PresenceSummary;
+
+/** A digest client's `users` in an ack: the first page of names, and how many there are in all. */
+export interface PresenceSummary {
+  users: string[];
+  count: number;
+  /** Where the next page starts (pass it to `people` as `after`); absent on the last page. */
+  next?: string;
+}
+
+/**
+ * The `presence` event. A snapshot (`names`: the first page, on login, welcome or join) or a
+ * window's changes (`entered`/`left`, coalesced over `presenceWindowMs`; both absent when more
+ * changed than a page: the count alone, and the client asks `people` again if it shows names).
+ * `room` is absent for the default room.
+ */
+export interface PresenceDigest {
+  room?: string;
+  count: number;
+  names?: string[];
+  next?: string;
+  entered?: string[];
+  left?: string[];
+}
+
+/** The `people` request: a room (default: the default room), where to start, how many. */
+export interface PeopleRequest {
+  room?: string;
+  /** An opaque cursor: a previous page's `next`. */
+  after?: string;
+  /** 1 to {@link MAX_PEOPLE_PAGE}; default {@link PRESENCE_PAGE_SIZE}. */
+  limit?: number;
+}
+
+/** One page of names, in the order people came, with the total and the next page's cursor. */
+export interface PeoplePage {
+  names: string[];
+  count: number;
+  next?: string;
+}
+
+/** Answer to `people`. */
+export type PeopleAck = Ack<PeoplePage>;
 
 // Rooms: `join`, `leave`, `typing` and the `{ room }` tag.
 
@@ -382,7 +443,7 @@ export interface JoinRequest {
 }
 
 /** Answer to `join`: the room's name as the server spells it, and everyone in it. */
-export type JoinAck = Ack<{ room: string; users: string[]; rev?: number }>;
+export type JoinAck = Ack<{ room: string; rev?: number } & UserList>;
 
 /** Answer to `leave`. */
 export type LeaveAck = Ack<{ room: string }>;

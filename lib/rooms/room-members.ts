@@ -3,9 +3,13 @@
  * with several sockets in a room enters with the first and exits with the last. In this process's
  * memory: in a cluster each node knows its own sockets' memberships (see the README).
  */
+import { pageOf } from '../chat/presence';
+import type { PeoplePage } from '../protocol/payloads';
 
 interface Member {
   nick: string;
+  /** Its place in the room's arrival order: the paging cursor. */
+  seq: number;
   sockets: Set<string>;
 }
 
@@ -13,6 +17,7 @@ interface Member {
 export class RoomMembers {
   private readonly rooms = new Map<string, Map<string, Member>>();
   private readonly bySocket = new Map<string, Set<string>>();
+  private seq = 0;
 
   /** Adds socket `socketId` (logged in as `nick`/`key`) to `room`; true when the user is new there. */
   add(room: string, nick: string, key: string, socketId: string): boolean {
@@ -29,7 +34,7 @@ export class RoomMembers {
     joined.add(room);
     const member = members.get(key);
     if (member === undefined) {
-      members.set(key, { nick, sockets: new Set([socketId]) });
+      members.set(key, { nick, seq: ++this.seq, sockets: new Set([socketId]) });
       return true;
     }
     member.sockets.add(socketId);
@@ -66,6 +71,12 @@ export class RoomMembers {
   /** Everyone in `room`, in the order they joined. */
   list(room: string): string[] {
     return Array.from(this.rooms.get(room)?.values() ?? [], (member) => member.nick);
+  }
+
+  /** A page of `room`'s members after cursor `after` (see {@link pageOf}), with their count. */
+  page(room: string, after: string | undefined, limit: number): PeoplePage {
+    const members = this.rooms.get(room);
+    return pageOf(members?.values() ?? [], after, limit, members?.size ?? 0);
   }
 
   /** Forgets everything (on close). */

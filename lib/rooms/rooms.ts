@@ -3,6 +3,8 @@ import { DEFAULT_ROOM } from '../protocol/payloads';
 import { ChatError } from '../protocol/error-codes';
 import type { SharedRooms } from '../chat/shared-rooms';
 import { RoomMembers } from './room-members';
+import { pageOf } from '../chat/presence';
+import type { PeoplePage } from '../protocol/payloads';
 import { RoomRegistry, type RoomRegistrySettings } from './room-registry';
 
 /** How often one socket's `typing` is relayed to a room at most. */
@@ -44,6 +46,22 @@ export class Rooms {
   async users(room: string): Promise<string[]> {
     if (this.shared === undefined) return this.members.list(room);
     return (await this.shared.list(room).catch(() => undefined)) ?? this.members.list(room);
+  }
+
+  /**
+   * A page of `room`'s members (see {@link pageOf}). A cluster's rooms are read whole from Redis,
+   * whose list drops dead nodes' members as it reads, and paged here by position.
+   */
+  async page(room: string, after: string | undefined, limit: number): Promise<PeoplePage> {
+    if (this.shared === undefined) return this.members.page(room, after, limit);
+    const nicks = await this.users(room);
+    return pageOf(nicks.map((nick, index) => ({ nick, seq: index + 1 })), after, limit, nicks.length);
+  }
+
+  /** How many are in `room` (the cluster's count, or this node's while Redis is away). */
+  async count(room: string): Promise<number> {
+    if (this.shared === undefined) return this.members.page(room, undefined, 0).count;
+    return (await this.users(room)).length;
   }
 
   /**

@@ -118,6 +118,22 @@ describeWithService('chromium', 'people and alerts on the chat page', () => {
       expect(await alice.page.locator('#login-input').inputValue()).toBe('');
     });
 
+    it('shows the count and the first page of a crowd, and "Show more" pages the rest from the keyboard', async () => {
+      const chat = await startChat(NO_LIMITS);
+      for (let i = 0; i < 60; i++) await chat.connect({ auth: { nick: `guest${String(i).padStart(2, '0')}` } });
+      const { page } = await newUser();
+      await openAndLogIn(page, `${chat.url}/chat/`, 'zoe');
+      await page.locator('#online-count', { hasText: '61' }).waitFor();
+      // The digest's first page: the 50 who came first (zoe, the 61st, is added once her login's window passes).
+      await page.locator('#nicks-more').waitFor({ state: 'visible' });
+      expect((await userList(page)).length).toBeLessThanOrEqual(51);
+      await page.locator('#nicks-more').focus();
+      await page.keyboard.press('Enter');
+      await page.locator('#nicks-more').waitFor({ state: 'hidden' });
+      expect((await userList(page)).length).toBe(61);
+      expect(await page.locator('#online-count').textContent()).toBe('61');
+    });
+
     it('shows a signed-in account’s name, with no name form and no rename or leave', async () => {
       const chat = await startChat({ ...NO_LIMITS, identify: () => ({ nick: 'Dana' }) });
       const { page } = await newUser();

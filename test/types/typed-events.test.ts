@@ -14,7 +14,7 @@ import type {
   ServerToClientEvents,
   SuccessOf,
 } from '../../lib/protocol/events';
-import type { ChatAck, ChatMessage, ConversationsAck, ErrorAck, LoginAck, ReadAck } from '../../lib/protocol/payloads';
+import type { ChatAck, ChatMessage, ConversationsAck, ErrorAck, LoginAck, PeopleAck, PresenceDigest, ReadAck } from '../../lib/protocol/payloads';
 import type { EventHandler } from '../../lib/namespace/handler-context';
 import type { ChatNamespace } from '../../lib/chat/socket-types';
 
@@ -36,6 +36,24 @@ expectTypeOf<AckOf<'typing'>>().toBeNever();
 expectTypeOf<AckOf<'conversations'>>().toEqualTypeOf<ConversationsAck>();
 expectTypeOf<AckOf<'read'>>().toEqualTypeOf<ReadAck>();
 expectTypeOf<Extract<BatchedEvent, ['read', ...unknown[]]>>().toEqualTypeOf<['read', { room: string; id: number }]>();
+expectTypeOf<AckOf<'people'>>().toEqualTypeOf<PeopleAck>();
+
+// A login's ack: the whole list, or for a digest client the first page with the count.
+export function loginAck(ack: SuccessOf<'login'>): number {
+  expectTypeOf(ack.users).toEqualTypeOf<string[]>();
+  return 'count' in ack ? ack.count : ack.users.length;
+}
+
+export function presenceSide(): void {
+  client.on('presence', (digest) => {
+    expectTypeOf(digest).toEqualTypeOf<PresenceDigest>();
+  });
+  // @ts-expect-error -- `people` answers through its ack: it is the point of it
+  client.emit('people', {});
+  // @ts-expect-error -- a presence digest is sent per window to its room, never inside a batch
+  const digestInBatch: BatchedEvent = ['presence', { count: 1 }];
+  void digestInBatch;
+}
 expectTypeOf<SuccessOf<'chat'>>().toEqualTypeOf<{ ok: true } & { id: number }>();
 expectTypeOf<ErrorAck>().not.toMatchTypeOf<SuccessOf<'chat'>>();
 
