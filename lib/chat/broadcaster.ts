@@ -61,6 +61,11 @@ export class Broadcaster {
   /** Sockets whose history went out lately: a live copy of one of its lines may still come. */
   // `known`: the client said it holds every line up to this id (its reconnect's lastId).
   private readonly recent = new Map<string, { socket: ChatSocket; until: number; known: number }>();
+  /** One `disconnect` listener for every socket (called with `this` the socket), not a closure each. */
+  private readonly forgetThis = ((broadcaster: Broadcaster) =>
+    function forgetOnDisconnect(this: ChatSocket): void {
+      broadcaster.forget(this);
+    })(this);
 
   /**
    * `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never);
@@ -92,7 +97,7 @@ export class Broadcaster {
       audience = new Set();
       this.audiences.set(room, audience);
     }
-    if (room === DEFAULT_ROOM) socket.once('disconnect', () => this.forget(socket));
+    if (room === DEFAULT_ROOM) socket.on('disconnect', this.forgetThis);
     if (!audience.has(socket)) this.deliveries.joined(socket.id, room);
     audience.add(socket);
     void socket.join([roomChannel(room), socket.data.batch === true ? batchChannel(room) : plainChannel(room)]);
