@@ -4,7 +4,8 @@
  * clients logged in (bare `ws` clients in this process, waves of 250), and prints the heap growth
  * per connection grouped by V8 node type and constructor, largest first.
  *
- *   npm run build:lib && node bench/heap-per-socket.mjs [--server chatterbox|socketio-floor|raw-ws] [--clients 1000] [--top 40]
+ *   npm run build:lib && node bench/heap-per-socket.mjs [--server chatterbox|socketio-floor|raw-ws]
+ *     [--clients 1000] [--top 40] [--retainers Constructor] [--no-snapshot] [--lurkers] [--idle-ms 10000]
  */
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,8 +26,12 @@ const clients = Number(arg('clients', '1000'));
 const top = Number(arg('top', '40'));
 // `--retainers Name`: also print what holds the objects of constructor Name (edge and holder).
 const retainersOf = arg('retainers', undefined);
+// `--no-snapshot`: RSS and heap only (a snapshot itself raises the RSS it would measure).
+const snapshots = !args.includes('--no-snapshot');
+// `--lurkers`: connect without a nickname (no login, so no presence traffic while they arrive).
+const lurkers = args.includes('--lurkers');
 // What counts as logged in: Chatterbox's `session`, the others' namespace CONNECT.
-const readyOn = serverName === 'chatterbox' ? 'session' : 'connect';
+const readyOn = serverName === 'chatterbox' && !args.includes('--lurkers') ? 'session' : 'connect';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'heap-per-socket-'));
@@ -150,20 +155,27 @@ const sink = {
 
 try {
   await sleep(300);
-  const empty = await snapshot('empty');
+  const empty = snapshots ? await snapshot('empty') : new Map();
   const memEmpty = await memory();
   const held = [];
   for (let start = 0; start < clients; start += 250) {
     const wave = Math.min(250, clients - start);
     const target = sink.ready + wave;
-    for (let i = 0; i < wave; i++) held.push(new WireClient(port, { nick: `u${start + i}` }, sink, start + i));
+    for (let i = 0; i < wave; i++) held.push(new WireClient(port, lurkers ? {} : { nick: `u${start + i}` }, sink, start + i));
     while (sink.ready < target) await sleep(20);
   }
   await sleep(1000);
-  const full = await snapshot(`${clients} clients`);
+  const full = snapshots ? await snapshot(`${clients} clients`) : new Map();
   const memFull = await memory();
+  // Idle CPU with the clients held: only Engine.IO heartbeats (pingInterval 25 s) run.
+  const idleMs = Number(arg('idle-ms', '10000'));
+  const cpuBefore = await (await fetch(`http://127.0.0.1:${port}/__bench/cpu`)).json();
+  await sleep(idleMs);
+  const cpuAfter = await (await fetch(`http://127.0.0.1:${port}/__bench/cpu`)).json();
+  const cpuUs = cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
+  const idleCpu = ((cpuUs / 1000 / (cpuAfter.uptimeMs - cpuBefore.uptimeMs)) * 100).toFixed(2);
   const per = (a, b) => ((b - a) / clients / 1024).toFixed(2);
-  console.log(`${serverName}, ${clients} idle logged-in clients: RSS ${per(memEmpty.rss, memFull.rss)} KB, heapUsed ${per(memEmpty.heapUsed, memFull.heapUsed)} KB, external ${per(memEmpty.external, memFull.external)} KB, arrayBuffers ${per(memEmpty.arrayBuffers, memFull.arrayBuffers)} KB per connection`);
+  console.log(`${serverName}, ${clients} idle ${lurkers ? 'anonymous' : 'logged-in'} clients${snapshots ? '' : ' (no snapshots)'}: RSS ${per(memEmpty.rss, memFull.rss)} KB, heapUsed ${per(memEmpty.heapUsed, memFull.heapUsed)} KB, external ${per(memEmpty.external, memFull.external)} KB, arrayBuffers ${per(memEmpty.arrayBuffers, memFull.arrayBuffers)} KB per connection; RSS ${(memFull.rss / 1048576).toFixed(0)} MB; idle CPU ${idleCpu} % of a core over ${idleMs / 1000} s`);
   const rows = [];
   let total = 0;
   for (const [key, entry] of full) {
