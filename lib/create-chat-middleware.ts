@@ -28,9 +28,9 @@ import type { HandlerContext } from './namespace/handler-context';
 import { AvatarBook } from './namespace/avatars';
 import { SharedLatestReads } from './namespace/shared-reads';
 import { ReportAllowance } from './moderation/report';
-import { onConnection } from './namespace/connection';
+import { createConnectionHandler } from './namespace/connection';
 import { LocalPresence } from './chat/presence';
-import type { ChatNamespace, ChatServer } from './chat/socket-types';
+import type { ChatNamespace, ChatServer, ChatSocket } from './chat/socket-types';
 import { assertServer, ChatOptionError, FRAME_OVERHEAD_BYTES, resolveOptions, type ChatOptions, type HandshakeRequest } from './options';
 import { createPageRouter, pageConfigOf } from './router';
 import { Rooms } from './rooms/rooms';
@@ -105,7 +105,7 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
 
   const bind = (io: ChatServer, adapter: Parameters<typeof bindNamespace>[2]['adapter']): void => {
     // Filled in once the namespace exists; the dispatchers call in only after that.
-    const bound: { context?: HandlerContext; gate?: ReturnType<typeof createNamespaceGate> } = {};
+    const bound: { connection?: (socket: ChatSocket) => void; gate?: ReturnType<typeof createNamespaceGate> } = {};
     const forbidden = (): Error => Object.assign(new Error('Origin not allowed'), { data: { code: 'FORBIDDEN' } });
     const { nsp, unbind: unbindNamespace } = bindNamespace(io, resolved.namespace, {
       adapter,
@@ -116,7 +116,7 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
         else bound.gate(socket, next);
       },
       connection: (socket) => {
-        if (bound.context !== undefined) onConnection(bound.context, socket);
+        bound.connection?.(socket);
       },
     });
     const before = snapshotEmitter(nsp);
@@ -138,7 +138,7 @@ export function createChatMiddleware<Req = HandshakeRequest>(options?: ChatOptio
       sanctions,
       bus,
     };
-    bound.context = context;
+    bound.connection = createConnectionHandler(context);
     chatContext = context;
     obeyCluster(context);
     // The host's middleware (its session) runs on every handshake, so `identify` sees req.session.

@@ -97,6 +97,11 @@ export class Broadcaster {
   // `known`: the client said it holds every line up to this id (its reconnect's lastId).
   private readonly recent = new Map<string, { socket: ChatSocket; until: number; known: number }>();
   private readonly presenceWindow: PresenceWindow | undefined;
+  /** One `disconnect` listener for every socket (called with `this` the socket), not a closure each. */
+  private readonly forgetThis = ((broadcaster: Broadcaster) =>
+    function forgetOnDisconnect(this: ChatSocket): void {
+      broadcaster.forget(this);
+    })(this);
 
   /**
    * `batchWindowMs`: how long a busy room's events may be held to share a frame (0: never);
@@ -137,7 +142,7 @@ export class Broadcaster {
       audience = new Set();
       this.audiences.set(room, audience);
     }
-    if (room === DEFAULT_ROOM) socket.once('disconnect', () => this.forget(socket));
+    if (room === DEFAULT_ROOM) socket.on('disconnect', this.forgetThis);
     if (!audience.has(socket)) this.deliveries.joined(socket.id, room);
     audience.add(socket);
     void socket.join([roomChannel(room), partOf(socket, room)]);

@@ -44,13 +44,26 @@ interface RoomRecord {
   forgotten: number;
 }
 
+/** What a socket has of one room. */
+interface RoomMark {
+  /** The delivery sequence number when it joined the room's audience. */
+  joined?: number;
+  /** Ids up to this one are its past (its history there reached that far). */
+  floor?: number;
+}
+
+/**
+ * Kept for every socket of the node, so as small as it can be: its first room's mark inline (most
+ * sockets are in one room), a map only for further rooms, and the set of extra ids only once it
+ * received one.
+ */
 interface SocketRecord {
-  /** Per room: the delivery sequence number when it joined the room's audience. */
-  joined: Map<string, number>;
-  /** Per room: ids up to this one are its past (its history there reached that far). */
-  floors: Map<string, number>;
+  room: string;
+  mark: RoomMark;
+  /** Its other rooms' marks. */
+  rooms?: Map<string, RoomMark>;
   /** Ids it received outside the room-wide path: its history lines and repairs. */
-  extra: RecentIds;
+  extra?: RecentIds;
 }
 
 /** Delivery bookkeeping for one node. */
@@ -81,36 +94,40 @@ export class Deliveries {
 
   /** Socket `socketId` joined `room`'s audience: what is delivered there from now on reaches it. */
   joined(socketId: string, room: string): void {
-    this.of(socketId).joined.set(room, this.sequence);
+    this.markOf(socketId, room).joined = this.sequence;
   }
 
   /** Socket `socketId` received message `id` outside the room-wide path (history, repair). */
   received(socketId: string, id: number): void {
-    this.of(socketId).extra.add(id);
+    // A socket that received before joining any room (none does today) keeps its rooms in the map.
+    const socket = this.sockets.get(socketId) ?? this.of(socketId, '');
+    socket.extra ??= new RecentIds();
+    socket.extra.add(id);
     if (id > this.newest) this.newest = id;
   }
 
   /** True when socket `socketId` received message `id` outside the room-wide path. */
   has(socketId: string, id: number): boolean {
-    return this.sockets.get(socketId)?.extra.has(id) ?? false;
+    return this.sockets.get(socketId)?.extra?.has(id) ?? false;
   }
 
   /** The socket's history of `room` (its welcome's, or a join's) reached message `covered`: older ones are its past. */
   covered(socketId: string, room: string, covered: number): void {
-    const { floors } = this.of(socketId);
-    floors.set(room, Math.max(floors.get(room) ?? covered, covered));
+    const mark = this.markOf(socketId, room);
+    mark.floor = Math.max(mark.floor ?? covered, covered);
     if (covered > this.newest) this.newest = covered;
   }
 
   /** The messages of `room`'s `log` that socket `socketId` has not received (none before its history there). */
   missing(socketId: string, room: string, log: readonly ChatMessage[]): ChatMessage[] {
     const socket = this.sockets.get(socketId);
-    const floor = socket?.floors.get(room);
-    const joined = socket?.joined.get(room);
+    const mark = socket === undefined ? undefined : socket.room === room ? socket.mark : socket.rooms?.get(room);
+    const floor = mark?.floor;
+    const joined = mark?.joined;
     if (socket === undefined || floor === undefined || joined === undefined) return [];
     const record = this.rooms.get(room);
     return log.filter((message) => {
-      if (message.id <= floor || socket.extra.has(message.id)) return false;
+      if (message.id <= floor || socket.extra?.has(message.id) === true) return false;
       if (record !== undefined && message.id <= record.forgotten) return false;
       const sentAt = record?.sent.get(message.id);
       return sentAt === undefined || sentAt <= joined;
@@ -122,12 +139,24 @@ export class Deliveries {
     this.sockets.delete(socketId);
   }
 
-  private of(socketId: string): SocketRecord {
+  private of(socketId: string, room: string): SocketRecord {
     let socket = this.sockets.get(socketId);
     if (socket === undefined) {
-      socket = { joined: new Map(), floors: new Map(), extra: new RecentIds() };
+      socket = { room, mark: {} };
       this.sockets.set(socketId, socket);
     }
     return socket;
+  }
+
+  private markOf(socketId: string, room: string): RoomMark {
+    const socket = this.of(socketId, room);
+    if (socket.room === room) return socket.mark;
+    socket.rooms ??= new Map();
+    let mark = socket.rooms.get(room);
+    if (mark === undefined) {
+      mark = {};
+      socket.rooms.set(room, mark);
+    }
+    return mark;
   }
 }

@@ -10,6 +10,8 @@ interface OutgoingPacket {
   data?: unknown;
 }
 
+type Connection = ChatSocket['conn'];
+
 function packetBytes(packet: OutgoingPacket): number {
   const { data } = packet;
   if (typeof data === 'string') return Buffer.byteLength(data) + 1;
@@ -17,30 +19,44 @@ function packetBytes(packet: OutgoingPacket): number {
   return 1;
 }
 
-/** Watches one socket's outgoing queue; returns the function that stops watching. */
-export function capWriteBuffer(socket: ChatSocket, maxBytes: number, onDrop: () => void): () => void {
-  const conn = socket.conn;
-  let queued = 0;
-  const onPacket = (packet: OutgoingPacket): void => {
-    queued += packetBytes(packet);
-    if (queued <= maxBytes && queued + transportBufferedBytes(conn) <= maxBytes) return;
-    stop();
-    onDrop();
+/**
+ * One chat's cap on every socket's outgoing queue. Its two listeners are shared by all
+ * connections (an emitter calls them with `this` the connection), and a connection's count
+ * exists only between a packet and the next flush: an idle connection costs two listener entries,
+ * not three closures and a counter for the life of the connection.
+ */
+export function createWriteBufferCap(maxBytes: number, onDrop: (socket: ChatSocket) => void): (socket: ChatSocket) => void {
+  // Bytes created since the connection's last flush; once flushed, packets are the transport's,
+  // whose own buffer is read at the next packet.
+  const queued = new WeakMap<Connection, number>();
+  // The socket to name when its connection is dropped.
+  const owners = new WeakMap<Connection, ChatSocket>();
+
+  function onPacket(this: Connection, packet: OutgoingPacket): void {
+    const bytes = (queued.get(this) ?? 0) + packetBytes(packet);
+    if (bytes <= maxBytes && bytes + transportBufferedBytes(this) <= maxBytes) {
+      queued.set(this, bytes);
+      return;
+    }
+    this.off('packetCreate', onPacket);
+    this.off('flush', onFlush);
+    queued.delete(this);
+    const socket = owners.get(this);
+    if (socket !== undefined) onDrop(socket);
     // Discard what is queued rather than wait for a drain that will never come.
-    const terminate = transportTerminator(conn);
-    conn.close(true);
+    const terminate = transportTerminator(this);
+    this.close(true);
     terminate();
+  }
+  function onFlush(this: Connection): void {
+    queued.delete(this);
+  }
+  return (socket) => {
+    const conn = socket.conn;
+    // One engine connection may carry several namespaces; it is watched once.
+    if (owners.has(conn)) return;
+    owners.set(conn, socket);
+    conn.on('packetCreate', onPacket);
+    conn.on('flush', onFlush);
   };
-  // Once flushed, packets are the transport's: its own buffer is read at the next packet.
-  const onFlush = (): void => {
-    queued = 0;
-  };
-  const stop = (): void => {
-    conn.off('packetCreate', onPacket);
-    conn.off('flush', onFlush);
-  };
-  conn.on('packetCreate', onPacket);
-  conn.on('flush', onFlush);
-  conn.once('close', stop);
-  return stop;
 }

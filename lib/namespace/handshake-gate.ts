@@ -17,12 +17,16 @@ import { identifyRequest } from '../access/identity';
 import { refuseOrigin } from '../access/origin-check';
 import { handshakeNickKey } from '../limits/budget-keys';
 
-const RESERVATION = Symbol('chatterbox:address');
 // A handshake allowed but never completed (a failed upgrade) gives its slot back after this.
 const RESERVATION_TIMEOUT_MS = 30_000;
 
-// `limits` travels with the slot: chats sharing an engine each track its connections.
-type ReservedRequest = IncomingMessage & { [RESERVATION]?: { address: string; timer: NodeJS.Timeout; limits: Limits } };
+/**
+ * The slot a handshake took, until its engine connection opens. Kept beside the request rather
+ * than on it: deleting a property from an IncomingMessage (which Socket.IO keeps for the life of
+ * the connection) turned it into a dictionary-mode object of about 1.6 KB per connection.
+ * `limits` travels with the slot: chats sharing an engine each track its connections.
+ */
+const reservations = new WeakMap<IncomingMessage, { address: string; timer: NodeJS.Timeout; limits: Limits }>();
 
 /** The `allowRequest` of the Socket.IO server Chatterbox creates. */
 export function createAllowRequest(
@@ -40,11 +44,11 @@ export function createAllowRequest(
       return;
     }
     const timer = setTimeout(() => {
-      delete (req as ReservedRequest)[RESERVATION];
+      reservations.delete(req);
       state.connections.release(address);
     }, RESERVATION_TIMEOUT_MS);
     timer.unref();
-    (req as ReservedRequest)[RESERVATION] = { address, timer, limits: state };
+    reservations.set(req, { address, timer, limits: state });
     callback(null, true);
   };
 }
@@ -55,7 +59,7 @@ interface SessionOrigin {
   origin: string | undefined;
 }
 
-type EngineSocket = { id: string; request: IncomingMessage; once(event: 'close', listener: () => void): unknown };
+type EngineSocket = { id: string; request: IncomingMessage; on(event: 'close', listener: (this: EngineSocket) => void): unknown };
 
 function sessionIdOf(req: IncomingMessage): string | undefined {
   try {
@@ -86,19 +90,31 @@ export function refuseSessionRequest(req: IncomingMessage, opened: SessionOrigin
  */
 export function trackEngineConnections(engine: ChatServer['engine'], _state: Limits, options?: ResolvedOptions): () => void {
   const sessions = new Map<string, SessionOrigin>();
+  // Slots to give back on close, by engine socket id.
+  const slots = new Map<string, { address: string; limits: Limits }>();
   let tracking = true;
+  // One listener for every connection (an emitter calls it with `this` the socket): a closure per
+  // connection, kept for its life, would cost memory for every idle user.
+  function onClose(this: EngineSocket): void {
+    sessions.delete(this.id);
+    const slot = slots.get(this.id);
+    if (slot === undefined) return;
+    slots.delete(this.id);
+    slot.limits.connections.release(slot.address);
+  }
   const onConnection = (socket: EngineSocket): void => {
-    const req = socket.request as ReservedRequest;
+    const req = socket.request;
     if (options !== undefined) {
       const origin = req.headers.origin;
       sessions.set(socket.id, { address: clientAddress(req, options.trustProxy), origin: typeof origin === 'string' ? origin : undefined });
-      socket.once('close', () => sessions.delete(socket.id));
     }
-    const reservation = req[RESERVATION];
-    if (reservation === undefined) return;
-    delete req[RESERVATION];
-    clearTimeout(reservation.timer);
-    socket.once('close', () => reservation.limits.connections.release(reservation.address));
+    const reservation = reservations.get(req);
+    if (reservation !== undefined) {
+      reservations.delete(req);
+      clearTimeout(reservation.timer);
+      slots.set(socket.id, { address: reservation.address, limits: reservation.limits });
+    }
+    if (options !== undefined || reservation !== undefined) socket.on('close', onClose);
   };
   engine.on('connection', onConnection);
   if (options !== undefined) {

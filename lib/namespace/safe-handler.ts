@@ -8,6 +8,7 @@ import type { ChatSocket } from '../chat/socket-types';
 import type { ClientEventName } from '../protocol/events';
 import type { ErrorAck } from '../protocol/payloads';
 import type { EventHandler, HandlerContext, Reply } from './handler-context';
+import type { SerialQueues } from './serial-queue';
 
 /**
  * Refusals the original protocol answered with a SYSTEM line even to a client with an ack: a
@@ -21,15 +22,17 @@ function systemLineAlways(event: ClientEventName, error: ErrorAck): boolean {
  * Wraps `handler` as a Socket.IO listener. The last argument is the ack when it is a function;
  * everything else is handed to the handler to validate. A refusal goes through `refuse`, so it
  * reaches the client the same way for every event.
+ *
+ * The listener is made once per chat and shared by all of its sockets: an emitter calls it with
+ * `this` the socket, so no closure is kept per socket and event (19 of them per connection).
  */
 export function safeHandler<Name extends ClientEventName>(
   context: HandlerContext,
-  socket: ChatSocket,
   event: Name,
   handler: EventHandler<Name>,
-  schedule: (task: () => Promise<void>) => void,
-): (...raw: unknown[]) => void {
-  return (...raw) => {
+  queues: SerialQueues,
+): (this: ChatSocket, ...raw: unknown[]) => void {
+  return function listener(this: ChatSocket, ...raw) {
     const last = raw[raw.length - 1];
     // The client's function, whatever it expects: it receives our typed ack or nothing.
     const ack = typeof last === 'function' ? (raw.pop() as (result: object) => void) : undefined;
@@ -39,13 +42,13 @@ export function safeHandler<Name extends ClientEventName>(
       replied = true;
       ack?.(result);
     };
-    schedule(async () => {
+    queues.schedule(this.id, async () => {
       try {
-        await handler(context, socket, raw, reply);
+        await handler(context, this, raw, reply);
       } catch (error) {
         const answered = replied;
         replied = true;
-        refuse(context.logger, socket, `"${event}"`, error, {
+        refuse(context.logger, this, `"${event}"`, error, {
           // A handler that already answered cannot take it back: the error is only logged.
           ack: answered ? undefined : ack,
           systemLine: answered ? 'never' : systemLineAlways(event, toErrorAck(error)) ? 'always' : 'without-ack',
