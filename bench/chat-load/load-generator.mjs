@@ -357,7 +357,8 @@ export class FanoutRun {
 
 async function fanout(cmd) {
   const run = new FanoutRun(cmd);
-  const batch = cmd.batch ? { batch: true } : {};
+  // Batch clients are the bundled page's kind: they take presence digests too (issue #15).
+  const batch = cmd.batch ? { batch: true, presence: 'digest' } : {};
   const readerAuth = (i) => (cmd.readersLogIn ? { nick: `r${run.run}x${i}`, ...batch } : { ...batch });
   const sizes = [];
   try {
@@ -512,7 +513,8 @@ async function storm(cmd) {
 async function broadcast(cmd) {
   await closeHeld();
   const run = new FanoutRun({ ...cmd, sizes: [cmd.readers], senders: 1 });
-  const batch = cmd.batch ? { batch: true } : {};
+  // As in the storm: batch clients are the page's kind, with presence digests.
+  const batch = cmd.batch ? { batch: true, presence: 'digest' } : {};
   const t0 = now();
   try {
     await run.open(SENDER, 1, () => ({ nick: `b${run.run}s`, ...batch }), 1);
