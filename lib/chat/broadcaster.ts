@@ -75,6 +75,13 @@ function chatId(event: BatchedEvent): number | undefined {
   return typeof id === 'number' ? id : undefined;
 }
 
+/** Whether `event` is an edit, reactions or delete of a message of `room` numbered at most `rev`. */
+function changeOf(event: BatchedEvent, room: string, rev: number): boolean {
+  if (event[0] !== 'edit' && event[0] !== 'reactions' && event[0] !== 'delete') return false;
+  const change = event[1] as { rev?: unknown; room?: unknown } | undefined;
+  return typeof change?.rev === 'number' && change.rev <= rev && (change.room ?? DEFAULT_ROOM) === room;
+}
+
 // How long after its history a socket's live lines are checked against it: a live copy of a line
 // the history carried (stored on any node just before the read) arrives within milliseconds.
 const RECENT_MS = 10_000;
@@ -173,7 +180,8 @@ export class Broadcaster {
    * Ends a socket's welcome (or a join): runs `first` (which emits `history`), records `history`'s
    * messages as received (`covered`: the id its history of `room` reached; undefined when none was
    * sent), then sends what was held, except messages the history already carried or the client
-   * already held (`known`: its reconnect's lastId, so every line up to it).
+   * already held (`known`: its reconnect's lastId, so every line up to it), and changes of `room`
+   * numbered up to `caughtUpRev` (what `first` sent already shows them: a held copy would repeat one).
    */
   release(
     socket: ChatSocket,
@@ -182,6 +190,7 @@ export class Broadcaster {
     covered: number | undefined,
     room: string = DEFAULT_ROOM,
     known = 0,
+    caughtUpRev = 0,
   ): void {
     const held = this.welcoming.get(socket.id)?.held ?? [];
     this.welcoming.delete(socket.id);
@@ -194,6 +203,7 @@ export class Broadcaster {
       if (socket.data.digest === true && isPresence(event)) continue;
       const id = chatId(event);
       if (id !== undefined && this.already(socket.id, id)) continue;
+      if (caughtUpRev > 0 && changeOf(event, room, caughtUpRev)) continue;
       const [name, ...args] = event;
       emit(name, ...args);
     }

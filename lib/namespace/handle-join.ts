@@ -2,7 +2,7 @@
 import { ChatError } from '../protocol/error-codes';
 import { isPlainObject, parseLastId } from '../protocol/validate';
 import type { EventHandler } from './handler-context';
-import { changeMeta, emitEach, missedChanges, parseLastRev } from './missed-changes';
+import { caughtUpRev, changeMeta, emitEach, missedChanges, parseLastRev } from './missed-changes';
 import type { ChatMessage } from '../protocol/payloads';
 import { sendUsers } from './send-users';
 
@@ -44,7 +44,7 @@ export const handleJoin: EventHandler<'join'> = async (context, socket, args, re
     socket.emit('history', context.avatars.decorateAll(messages), meta);
     emitEach(socket, missed.events);
   };
-  broadcaster.release(socket, first, messages, covered, room);
+  broadcaster.release(socket, first, messages, covered, room, 0, caughtUpRev({ lastId, lastRev }, rev));
   const users = await sendUsers(context, socket, room);
   reply({ ok: true, room, ...users, ...(rev > 0 ? { rev } : {}) });
   if (isNew) broadcaster.enterRoom(nick, room);

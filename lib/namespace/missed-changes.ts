@@ -65,3 +65,13 @@ export function changeMeta(rev: number, truncated: boolean): Pick<HistoryMeta, '
   if (truncated) meta.changesTruncated = true;
   return meta;
 }
+
+/**
+ * The change number up to which a welcome (or join) brought the page: `rev`, read after its hold
+ * began, when the page holds nothing older (a fresh history shows every change) or had its missed
+ * changes replayed; 0 when it kept messages without saying `lastRev` (a held live change may be
+ * news to it).
+ */
+export function caughtUpRev(held: HeldState, rev: number): number {
+  return held.lastId === undefined || held.lastRev !== undefined ? rev : 0;
+}

@@ -4,7 +4,7 @@ import { DEFAULT_ROOM } from '../protocol/payloads';
 import { isPlainObject, parseLastId } from '../protocol/validate';
 import { validateNick } from '../protocol/nick';
 import type { HandlerContext } from './handler-context';
-import { changeMeta, emitEach, missedChanges, parseLastRev, type HeldState } from './missed-changes';
+import { caughtUpRev, changeMeta, emitEach, missedChanges, parseLastRev, type HeldState } from './missed-changes';
 import { logIn } from './handle-login';
 import { sendUsers } from './send-users';
 import { refuse } from '../chat/replies';
@@ -56,7 +56,7 @@ async function sendHistory(context: HandlerContext, socket: ChatSocket, held: He
       socket.emit('history', context.avatars.decorateAll(messages), meta);
       emitEach(socket, missed.events);
     };
-    broadcaster.release(socket, first, messages, covered, DEFAULT_ROOM, lastId ?? 0);
+    broadcaster.release(socket, first, messages, covered, DEFAULT_ROOM, lastId ?? 0, caughtUpRev(held, rev));
   } catch (error) {
     // The chat stays usable without its past; the page learns why its log starts empty.
     broadcaster.release(socket, () => refuse(context.logger, socket, 'reading history', error), [], lastId ?? 0);
