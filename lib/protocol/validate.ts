@@ -4,7 +4,7 @@
  */
 import { ChatError } from './error-codes';
 import { validateEmoji } from './emoji';
-import { REPORT_REASONS, type ChatRequest, type EditRequest, type HistoryRequest, type ReactRequest, type ReportReason } from './payloads';
+import { MAX_PEOPLE_PAGE, REPORT_REASONS, type ChatRequest, type EditRequest, type HistoryRequest, type PeopleRequest, type ReactRequest, type ReportReason } from './payloads';
 
 // Messages may span lines (LF or CRLF) and hold tabs; other C0/C1 controls and a lone CR only
 // garble logs and terminals, and U+0000 is refused by PostgreSQL, so both stores must see it
@@ -186,4 +186,26 @@ export function parseUnsanctionRequest(value: unknown): { nick: string } {
     throw new ChatError('INVALID_REQUEST', 'Expected { nick }');
   }
   return { nick: value.nick };
+}
+
+/** The longest `people` cursor accepted: a page's `next` is a short number. */
+const MAX_CURSOR_LENGTH = 32;
+
+/** Reads a `people` request (absent or null: the first page of the default room). */
+export function parsePeopleRequest(value: unknown): PeopleRequest {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw new ChatError('INVALID_REQUEST', 'A people request must be an object like { room, after, limit }');
+  const request: PeopleRequest = {};
+  const { after, limit } = value;
+  if (after !== undefined && after !== null) {
+    if (typeof after !== 'string' || after.length > MAX_CURSOR_LENGTH) throw new ChatError('INVALID_REQUEST', 'after must be a previous page’s next');
+    request.after = after;
+  }
+  if (limit !== undefined && limit !== null) {
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PEOPLE_PAGE) {
+      throw new ChatError('INVALID_REQUEST', `limit must be a whole number from 1 to ${MAX_PEOPLE_PAGE}`);
+    }
+    request.limit = limit;
+  }
+  return request;
 }
