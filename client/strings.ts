@@ -115,6 +115,7 @@ export const strings = {
   conversation: {
     edited: '(edited)',
     replyToDeleted: 'Reply to a deleted message',
+    showOriginal: 'Show the message this answers',
     reactionsLabel: 'Reactions',
     reactionLabel: (emoji: string, count: number): string => `${emoji}: ${count} ${count === 1 ? 'person' : 'people'}`,
     actionsLabel: 'Message actions',

@@ -14,10 +14,19 @@ export function makeReplyQuote(doc: Document, reply: ReplyRef): HTMLElement {
     quote.textContent = strings.conversation.replyToDeleted;
     quote.classList.add('deleted');
   } else {
-    quote.append(make(doc, 'span', 'nick', reply.u), make(doc, 'span', 'cb-visually-hidden', strings.nickSeparator), reply.m);
+    // A button, so the original is one press away by keyboard too (the page jumps to it, fetching
+    // older history when its log no longer holds it).
+    const jump = make(doc, 'button', 'reply-jump');
+    jump.type = 'button';
+    jump.title = strings.conversation.showOriginal;
+    jump.append(make(doc, 'span', 'nick', reply.u), make(doc, 'span', 'cb-visually-hidden', strings.nickSeparator), reply.m);
+    quote.append(jump);
   }
   return quote;
 }
+
+/** The event a reply quote's button sends up the log: show message `detail.id` of the log's room. */
+export const REPLY_JUMP_EVENT = 'cb-reply-jump';
 
 /** Marks a line's body as edited (once), with the time in its title. */
 export function markEdited(doc: Document, body: HTMLElement, editedTs: number): void {

@@ -5,7 +5,7 @@
  */
 import type { ChatMessage, ReactionCounts } from '../../lib/protocol/payloads';
 import { make } from '../dom';
-import { makeActions, makeReplyQuote, markEdited, MESSAGE_ACTION_EVENT, showReactions, type MessageAction, type MessageActionDetail } from '../log/extras';
+import { makeActions, makeReplyQuote, markEdited, MESSAGE_ACTION_EVENT, REPLY_JUMP_EVENT, showReactions, type MessageAction, type MessageActionDetail } from '../log/extras';
 import { makeAvatar } from '../log/avatar';
 import { dayKey, dayLabel, setClockTime } from '../log/day';
 import { foldNick } from '../../lib/protocol/nick';
@@ -290,6 +290,11 @@ export class LogView {
         text: (content && this.sources.get(content)) ?? content?.textContent ?? '',
       };
       this.list.dispatchEvent(new CustomEvent(MESSAGE_ACTION_EVENT, { bubbles: true, detail }));
+      return;
+    }
+    const quoted = target?.closest<HTMLElement>('button.reply-jump')?.closest<HTMLElement>('.reply-quote')?.dataset['replyTo'];
+    if (quoted !== undefined) {
+      this.list.dispatchEvent(new CustomEvent(REPLY_JUMP_EVENT, { bubbles: true, detail: { id: Number(quoted) } }));
       return;
     }
     const cid = target?.closest('button.retry')?.closest<HTMLElement>('[data-cid]')?.dataset['cid'];

@@ -49,6 +49,33 @@ describeWithService('chromium', 'conversation features on the page', () => {
     expect(await page.locator(`#chat-data .message[data-id="${question.id}"]`).count()).toBe(0);
   });
 
+  it('takes the reader from a reply’s quote to the message it answers, fetching it when the log no longer holds it', async () => {
+    const history = new MemoryStore();
+    const now = Date.now();
+    const question = (await history.append({ room: '', u: 'ann', m: 'who brings cake?', ts: now, authorKey: 'ann' })).message;
+    for (let i = 0; i < 8; i++) await history.append({ room: '', u: 'cy', m: `filler ${i}`, ts: now + i + 1, authorKey: 'cy' });
+    const chat = await startChat({ ...NO_LIMITS, history, historyLimit: 5 });
+    const bob = await chat.login('bob');
+    const { page } = await newUser();
+    await openAndLogIn(page, `${chat.url}/chat/`, 'ann');
+    const original = page.locator(`#chat-data .message[data-id="${question.id}"]`);
+    expect(await original.count()).toBe(0);
+    const answer = await bob.emitWithAck('chat', { m: 'me!', replyTo: question.id });
+    if (!answer.ok) throw new Error('not sent');
+    const quote = page.locator(`#chat-data .message[data-id="${answer.id}"] .reply-quote button.reply-jump`);
+    await quote.waitFor();
+    // From the keyboard: the quote is a button.
+    await quote.focus();
+    await page.keyboard.press('Enter');
+    await original.waitFor();
+    expect(await original.getAttribute('class')).toContain('cb-found');
+    expect(await page.evaluate((id) => document.activeElement?.getAttribute('data-id'), String(question.id))).toBe(String(question.id));
+    expect(await page.locator('#chat-data .message[data-id]').evaluateAll((lines) => lines.map((line) => Number(line.getAttribute('data-id'))))).toEqual(
+      [...Array(10).keys()].map((i) => i + question.id),
+    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
   it('offers reply, 👍, edit and delete from the keyboard: edit and delete on one’s own lines only', async () => {
     const chat = await startChat({ ...NO_LIMITS, history: new MemoryStore() });
     const bob = await chat.login('bob');
