@@ -69,7 +69,7 @@ describeWithService('chromium', 'conversation features on the page', () => {
     await page.keyboard.press('Enter');
     await original.waitFor();
     expect(await original.getAttribute('class')).toContain('cb-found');
-    expect(await page.evaluate((id) => document.activeElement?.getAttribute('data-id'), String(question.id))).toBe(String(question.id));
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(String(question.id));
     expect(await page.locator('#chat-data .message[data-id]').evaluateAll((lines) => lines.map((line) => Number(line.getAttribute('data-id'))))).toEqual(
       [...Array(10).keys()].map((i) => i + question.id),
     );
