@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
+import { BENCH_RATE_LIMIT_OPTIONS } from './chat-load/bench-limits.mjs';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'chat-server-process.cjs');
@@ -85,7 +86,13 @@ async function run(processes, RATE) {
   const id = randomBytes(4).toString('hex');
   const table = `bench_${id}`;
   const prefix = `chatterbox-bench:${id}:`;
-  const options = { ...(processes > 1 ? { cluster: { redis: REDIS_URL, keyPrefix: prefix } } : {}), ...(MEMORY ? { history: { memory: true } } : {}) };
+  const options = {
+    // Every generator client comes from 127.0.0.1 and the writers send far above a person's rate:
+    // the same limits the main benchmark lifts.
+    ...BENCH_RATE_LIMIT_OPTIONS,
+    ...(processes > 1 ? { cluster: { redis: REDIS_URL, keyPrefix: prefix } } : {}),
+    ...(MEMORY ? { history: { memory: true } } : {}),
+  };
   const nodes = [];
   try {
     for (let i = 0; i < processes; i++) {

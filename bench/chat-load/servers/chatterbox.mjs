@@ -6,21 +6,7 @@ import path from 'node:path';
 import express from 'express';
 import { createChatMiddleware } from '../../../dist/index.js';
 import { exitWithRunner, handleBenchRequest, listenForBench } from './bench-endpoint.mjs';
-
-/**
- * The only limits the benchmark must lift; every other default stays on (validation, SQLite history,
- * origin check, maxBufferedBytes 8 MiB, maxHttpBufferSize, identity re-checks):
- * - messageRate (3 per 2 s per user) and eventRate (30 per 2 s per connection): the generator's
- *   4 senders each send up to thousands of messages per second during saturation;
- * - loginRate (10 per minute per address) and maxConnectionsPerAddress (20): every generator
- *   client comes from 127.0.0.1, up to 5,000 of them.
- */
-export const BENCH_RATE_LIMIT_OPTIONS = {
-  messageRate: false,
-  eventRate: false,
-  loginRate: false,
-  maxConnectionsPerAddress: 0,
-};
+import { BENCH_RATE_LIMIT_OPTIONS } from '../bench-limits.mjs';
 
 const extraOptions = JSON.parse(process.env.BENCH_CHAT_OPTIONS || '{}');
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'chatterbox-bench-'));
