@@ -36,7 +36,7 @@ export function onPresence(ctx: ChatContext, digest: PresenceDigest): void {
     return;
   }
   for (const nick of left) ctx.typing.remove('', nick);
-  ctx.nicks.changed(digest.count, entered, left);
-  for (const nick of left) ctx.log.addNotice('exit', nick);
+  const gone = ctx.nicks.changed(digest.count, entered, left);
+  for (const nick of gone) ctx.log.addNotice('exit', nick);
   for (const nick of entered) ctx.log.addNotice('enter', nick);
 }

@@ -59,12 +59,16 @@ export class NicksView {
     this.replace(names);
   }
 
-  /** A presence digest's changes over a window: who left, who came, and the count now. */
-  changed(count: number, entered: readonly string[], left: readonly string[]): void {
+  /**
+   * A presence digest's changes over a window: who left, who came, and the count now. Returns
+   * those of `left` the list showed (a name that came and went unseen needs no "left" notice).
+   */
+  changed(count: number, entered: readonly string[], left: readonly string[]): string[] {
     this.total = count;
-    for (const nick of left) this.nicks.delete(foldNick(nick));
+    const gone = left.filter((nick) => this.nicks.delete(foldNick(nick)));
     for (const nick of entered) this.nicks.set(foldNick(nick), nick);
     this.render();
+    return gone;
   }
 
   /** Only the count is known to have changed (too many changes for names): show it. */

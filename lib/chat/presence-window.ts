@@ -18,8 +18,6 @@ export interface PresenceWindowSink {
 interface Changes {
   entered: Set<string>;
   left: Set<string>;
-  /** Names whose first change in this window was an entry: absent when it opened. */
-  arrived: Set<string>;
   timer: NodeJS.Timeout;
 }
 
@@ -36,14 +34,13 @@ export class PresenceWindow {
   note(room: string, nick: string, entered: boolean): void {
     let changes = this.pending.get(room);
     if (changes === undefined) {
-      changes = { entered: new Set(), left: new Set(), arrived: new Set(), timer: setTimeout(() => void this.flush(room), this.windowMs).unref() };
+      changes = { entered: new Set(), left: new Set(), timer: setTimeout(() => void this.flush(room), this.windowMs).unref() };
       this.pending.set(room, changes);
     }
-    if (entered && !changes.left.has(nick)) changes.arrived.add(nick);
     // A client applies `left` then `entered`, so keeping each name in one set only is exact.
     (entered ? changes.left : changes.entered).delete(nick);
-    // Someone who came and went within the window was never seen: neither set names them.
-    if (!entered && changes.arrived.delete(nick)) return;
+    // Someone who came and went within the window is still named in `left`: a client that read a
+    // snapshot (or a page of `people`) in between shows them, and nothing else would take them off.
     (entered ? changes.entered : changes.left).add(nick);
   }
 

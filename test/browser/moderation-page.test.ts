@@ -304,6 +304,9 @@ describeWithService('chromium', 'moderation in the page', () => {
       await openPanel(page, fake);
       expect(await seriousAxeViolations(page)).toEqual([]);
       await page.keyboard.press('Escape');
+      // Closing the panel gives the focus back to its button: wait for that, or it may land after
+      // the line's actions button took the focus, and take it away again.
+      await page.waitForFunction(() => document.activeElement?.id === 'mod-button');
       await openLineActions(page);
       await dialog(page).getByRole('button', { name: 'Mute bob…' }).click();
       expect(await seriousAxeViolations(page)).toEqual([]);
