@@ -125,7 +125,10 @@ export class Broadcaster {
       digests &&
       new PresenceWindow(digests.windowMs, {
         count: (room) => digests.count(room),
-        listening: (room) => [...(this.audiences.get(room) ?? [])].some((socket) => socket.data.digest === true),
+        listening: (room) => {
+          for (const socket of this.audiences.get(room) ?? []) if (socket.data.digest === true) return true;
+          return false;
+        },
         send: (room, digest) => this.presenceLocal(room, digest),
       });
     this.batcher = new EventBatcher(

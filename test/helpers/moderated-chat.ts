@@ -14,6 +14,21 @@ export async function startModeratedChat(options: Parameters<typeof startChat>[0
   });
 }
 
+/**
+ * Like {@link startModeratedChat}, but each signed-in user also has a stable account id
+ * (`id-NAME`), as a host's accounts would: what conversations, blocks and authorship key on.
+ */
+export async function startSignedInChat(options: Parameters<typeof startChat>[0] = {}): Promise<TestChat> {
+  return startChat({
+    allowAnonymous: true,
+    identify: (req) => {
+      const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
+      return user ? { nick: user, id: `id-${user}`, admin: user === 'Mod' } : null;
+    },
+    ...options,
+  });
+}
+
 /** Connects as signed-in `user` (optionally from `localAddress`); resolves once `session` arrived. */
 export async function signedIn(chat: TestChat, user: string, localAddress?: string): Promise<TestSocket> {
   const socket: TestSocket = connectClient(`${chat.url}/chat`, {

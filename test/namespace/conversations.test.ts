@@ -1,21 +1,9 @@
 /** `conversations(ack)` and `read({ room, id }, ack?)`: a signed-in user's direct conversations with unread counts. */
 import { directRoom } from '../../lib/protocol/direct-room';
-import { closeAll, emitAnyWithAck, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
-import { signedIn } from '../helpers/moderated-chat';
+import { closeAll, emitAnyWithAck, recordEvents, settle, type TestSocket } from '../helpers/chat-server';
+import { signedIn, startSignedInChat } from '../helpers/moderated-chat';
 
 afterEach(closeAll);
-
-/** A chat where `?user=` signs a user in; guests allowed. */
-function startSignedInChat(options: Parameters<typeof startChat>[0] = {}): Promise<TestChat> {
-  return startChat({
-    allowAnonymous: true,
-    identify: (req) => {
-      const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
-      return user ? { nick: user, id: `id-${user}` } : null;
-    },
-    ...options,
-  });
-}
 
 /** Sends a direct message and returns its id. */
 async function dm(from: TestSocket, to: string, m: string): Promise<number> {

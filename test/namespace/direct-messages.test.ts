@@ -1,22 +1,9 @@
 /** Direct messages: `chat({ m, to })` between signed-in users, in a conversation room only the two can read; `block`. */
 import { directRoom } from '../../lib/protocol/direct-room';
-import { closeAll, emitAnyWithAck, recordEvents, settle, startChat, type TestChat } from '../helpers/chat-server';
-
-import { signedIn } from '../helpers/moderated-chat';
+import { closeAll, emitAnyWithAck, recordEvents, settle } from '../helpers/chat-server';
+import { signedIn, startSignedInChat } from '../helpers/moderated-chat';
 
 afterEach(closeAll);
-
-/** A chat where `?user=` signs a user in; guests allowed. */
-function startSignedInChat(options: Parameters<typeof startChat>[0] = {}): Promise<TestChat> {
-  return startChat({
-    allowAnonymous: true,
-    identify: (req) => {
-      const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
-      return user ? { nick: user, id: `id-${user}` } : null;
-    },
-    ...options,
-  });
-}
 
 const chatsOf = (events: Array<[string, ...unknown[]]>) => events.filter(([name]) => name === 'chat').map(([, line]) => line);
 

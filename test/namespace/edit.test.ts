@@ -1,21 +1,8 @@
 /** The `edit` event: an author changes their own message within `editWindowMs`; the room sees `edit({ id, m, editedTs })`. */
-import { closeAll, emitAnyWithAck, nextEvent, recordEvents, settle, startChat, type TestChat, type TestSocket } from '../helpers/chat-server';
-
-import { signedIn } from '../helpers/moderated-chat';
+import { closeAll, emitAnyWithAck, nextEvent, recordEvents, settle, startChat, type TestSocket } from '../helpers/chat-server';
+import { signedIn, startSignedInChat } from '../helpers/moderated-chat';
 
 afterEach(closeAll);
-
-/** A chat where `?user=` signs a user in (`Mod` moderates), guests allowed. */
-function startSignedInChat(options: Parameters<typeof startChat>[0] = {}): Promise<TestChat> {
-  return startChat({
-    allowAnonymous: true,
-    identify: (req) => {
-      const user = new URL(req.url ?? '/', 'http://x').searchParams.get('user');
-      return user ? { nick: user, id: `id-${user}`, admin: user === 'Mod' } : null;
-    },
-    ...options,
-  });
-}
 
 async function send(socket: TestSocket, text: string): Promise<number> {
   const ack = await socket.emitWithAck('chat', text);
