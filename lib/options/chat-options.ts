@@ -166,7 +166,9 @@ export interface ChatOptions<Req = HandshakeRequest> {
   /**
    * How long, in ms, a busy room's events may be held so that clients that understand `batch`
    * frames (the bundled page) get several per frame; an idle room's events are never held, and
-   * other clients always get one event per frame. `0` turns batching off. @default 5
+   * other clients always get one event per frame. A room whose frames take longer than that to
+   * write (thousands of readers) waits twice their write time instead, at most ten windows.
+   * `0` turns batching off. @default 5
    */
   batchWindowMs?: number | undefined;
   /**

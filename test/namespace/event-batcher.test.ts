@@ -91,6 +91,58 @@ describe('EventBatcher', () => {
     batcher.close();
   });
 
+  describe('a room whose frames are slow to write', () => {
+    /** A sink whose every write takes `writeMs` of the clock, as a frame to many readers does. */
+    const slowSink = (writeMs: number) => ({
+      sendOne: (room: string, event: BatchedEvent) => {
+        clock += writeMs;
+        sent.push(['one', room, event]);
+      },
+      sendBatch: (room: string, events: BatchedEvent[]) => {
+        clock += writeMs;
+        sent.push(['batch', room, events]);
+      },
+    });
+
+    it('waits twice the last write before its next frame, so more messages share it', () => {
+      const batcher = new EventBatcher(slowSink(8), 5, () => clock);
+      batcher.push('', ['chat', line(1)]); // written from 1000 to 1008: the next frame may go at 1016
+      batcher.push('', ['chat', line(2)]);
+      advance(5); // 1013
+      batcher.push('', ['chat', line(3)]);
+      expect(sent).toHaveLength(1);
+      advance(3); // 1016
+      expect(sent).toEqual([
+        ['one', '', ['chat', line(1)]],
+        ['batch', '', [['chat', line(2)], ['chat', line(3)]]],
+      ]);
+      batcher.close();
+    });
+
+    it('never waits more than ten windows', () => {
+      const batcher = new EventBatcher(slowSink(200), 5, () => clock);
+      batcher.push('', ['chat', line(1)]); // written from 1000 to 1200: capped at 1050, long past
+      batcher.push('', ['chat', line(2)]);
+      advance(0);
+      expect(sent).toHaveLength(2);
+      batcher.close();
+    });
+
+    it('counts a room as idle again once the stretched gap has passed', () => {
+      const batcher = new EventBatcher(slowSink(10), 5, () => clock);
+      batcher.push('', ['chat', line(1)]); // 1000 to 1010: next at 1020
+      advance(9); // 1019
+      batcher.push('', ['chat', line(2)]);
+      expect(sent).toHaveLength(1);
+      advance(1); // 1020: the held line goes (1020 to 1030), next at 1040
+      expect(sent).toHaveLength(2);
+      advance(20); // 1050
+      batcher.push('', ['chat', line(3)]);
+      expect(sent).toHaveLength(3);
+      batcher.close();
+    });
+  });
+
   it('flushes what is held on flushAll()', () => {
     const batcher = new EventBatcher(sink, 5, () => clock);
     batcher.push('', ['chat', line(1)]);
