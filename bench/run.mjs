@@ -50,7 +50,7 @@ const MODES = {
     drainMs: 800,
     saturation: { readers: 1000, startRate: 25, minRate: 5, factor: 2, stepMs: 500, drainMs: 500, p99LimitMs: 500, minKeptUp: 0.8, maxSteps: 5, refine: true },
     scale: {
-      budgetMs: 200_000,
+      budgetMs: 260_000,
       msgBytes: 64,
       stormSizes: [200, 500],
       stormTimeoutMs: 20_000,
@@ -64,6 +64,7 @@ const MODES = {
       bigRoomGapMs: 200,
       bigRoomConnectTimeoutMs: 30_000,
       idleCpuMs: 3000,
+      idleWeighMs: 12_000,
     },
   },
   full: {
@@ -79,7 +80,7 @@ const MODES = {
     drainMs: 1500,
     saturation: { readers: 1000, startRate: 25, minRate: 5, factor: 1.5, stepMs: 1500, drainMs: 1000, p99LimitMs: 500, minKeptUp: 0.8, maxSteps: 9, refine: true },
     scale: {
-      budgetMs: 1_320_000,
+      budgetMs: 1_620_000,
       msgBytes: 64,
       stormSizes: [1000, 5000],
       // A quadratic presence at 5,000 takes minutes: past this the storm is recorded as "timed out".
@@ -94,6 +95,7 @@ const MODES = {
       bigRoomGapMs: 500,
       bigRoomConnectTimeoutMs: 150_000,
       idleCpuMs: 10_000,
+      idleWeighMs: 12_000,
     },
   },
 };
@@ -408,6 +410,11 @@ function recordSaturation(target, sat) {
   record('sat.p99', target.key, best?.p99);
   record('sat.srv', target.key, best?.serverCpu?.total);
   record('sat.gen', target.key, best?.generatorCpu?.total);
+  record('sat.half.rate', target.key, sat.half?.rate);
+  record('sat.half.delivered', target.key, sat.half?.deliveredPerSec);
+  record('sat.half.p50', target.key, sat.half?.p50);
+  record('sat.half.p99', target.key, sat.half?.p99);
+  record('sat.half.srv', target.key, sat.half?.serverCpu?.total);
   const failed = sat.steps.find((step) => !step.pass);
   const bound = failed ? bottleneck(failed) : '';
   const reason = failed
@@ -430,7 +437,7 @@ function bottleneck(step) {
 /** Presence events: Chatterbox's and the Socket.IO chat example's (`login` is the newcomer's own answer). */
 const PRESENCE_KINDS = ['enter', 'users', 'exit', 'presence', 'user joined', 'user left'];
 
-function recordStorm(target, clients, result, before, after, timeoutMs) {
+function recordStorm(target, clients, result, before, after, timeoutMs, idle = null) {
   const row = (name) => `storm.${clients}.${name}`;
   const kinds = result.kinds;
   const presence = PRESENCE_KINDS.map((k) => kinds[k] ?? { frames: 0, bytes: 0 });
@@ -459,6 +466,7 @@ function recordStorm(target, clients, result, before, after, timeoutMs) {
   if (before && after) {
     record(`mem.storm.${clients}.heap`, target.key, (after.heapUsed - before.heapUsed) / clients / 1024);
     record(`mem.storm.${clients}.rss`, target.key, (after.rss - before.rss) / clients / 1024);
+    if (idle) record(`mem.storm.${clients}.rssIdle`, target.key, (idle.rss - before.rss) / clients / 1024);
     record('mem.base.rss', target.key, before.rss / 2 ** 20);
   }
 }
@@ -493,6 +501,11 @@ function tableRows() {
       { section, key: 'sat.p99', label: '… latency p99 ms' },
       { section, key: 'sat.srv', label: '… server CPU %' },
       { section, key: 'sat.gen', label: '… generator CPU %' },
+      { section, key: 'sat.half.rate', label: 'at half that input: msgs/s' },
+      { section, key: 'sat.half.delivered', label: '… delivered msgs/s' },
+      { section, key: 'sat.half.p50', label: '… latency p50 ms' },
+      { section, key: 'sat.half.p99', label: '… latency p99 ms' },
+      { section, key: 'sat.half.srv', label: '… server CPU %' },
     );
   }
   rows.push(...scaleRows(mode.scale, sections));
@@ -636,7 +649,8 @@ async function main() {
               `${short(f.deliveredPerSec)}/s loss ${f.lost} p50 ${short(f.p50)} p99 ${short(f.p99)} max ${short(f.max)} ms, ` +
               `server ${short(f.serverCpu?.total)} % gen ${short(f.generatorCpu?.total)} %` +
               (size.saturation
-                ? `; saturation ${short(size.saturation.best?.deliveredPerSec ?? 0)}/s at ${size.saturation.best?.rate ?? '–'} msg/s (${size.saturation.stopReason})`
+                ? `; saturation ${short(size.saturation.best?.deliveredPerSec ?? 0)}/s at ${size.saturation.best?.rate ?? '–'} msg/s (${size.saturation.stopReason})` +
+                  (size.saturation.half ? `; at ${size.saturation.half.rate} msg/s p50 ${short(size.saturation.half.p50)} p99 ${short(size.saturation.half.p99)} ms` : '')
                 : ''),
           );
           for (const step of size.saturation?.steps ?? []) {

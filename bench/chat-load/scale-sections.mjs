@@ -68,6 +68,7 @@ async function onFreshServer(ctx, target, what, body) {
  * for) on a fresh server, with the server's memory after GC before and after.
  */
 async function loginAndWeigh(ctx, target, clients, concurrency, timeoutMs) {
+  const { scale } = ctx;
   const what = `${concurrency > 0 ? 'calm arrival' : 'join storm'} of ${clients}`;
   const run = await onFreshServer(ctx, target, what, async (server) => {
     const before = await ctx.serverMemory(server);
@@ -87,7 +88,15 @@ async function loginAndWeigh(ctx, target, clients, concurrency, timeoutMs) {
       ctx.notes.push(`${target.label}: ${what}: no memory reading after it (${error.message})`);
       return null;
     });
-    return { result, before, after };
+    // Weighed again once the server has been idle a while: V8's memory reducer gives back the young
+    // generation a burst of logins grew (about 8-10 s after allocation calms down), which the reading
+    // right after the logins still counts; the heap's spaces in the raw output show it.
+    let idle = null;
+    if (after !== null && scale.idleWeighMs > 0) {
+      await sleep(scale.idleWeighMs);
+      idle = await ctx.serverMemory(server).catch(() => null);
+    }
+    return { result, before, after, idle };
   });
   // A failed run at this size (the server did not even answer) says as much as a timeout.
   if (run === null) markTimedOut(target, clients);
@@ -103,16 +112,16 @@ export async function runStorms(ctx) {
         if (!worthTrying(ctx, target, clients, 'join storm') || !ctx.fits(`storm-${target.key}-${clients}`)) continue;
         const run = await ctx.timed(`storm-${target.key}-${clients}`, () => loginAndWeigh(ctx, target, clients, 0, scale.stormTimeoutMs));
         if (run === null) continue;
-        const { result, before, after } = run;
+        const { result, before, after, idle } = run;
         if (result.timedOut) markTimedOut(target, clients);
-        ctx.raw.push({ rep, target: target.key, scenario: 'storm', clients, result, memory: { before, after } });
-        ctx.recordStorm(target, clients, result, before, after, scale.stormTimeoutMs);
+        ctx.raw.push({ rep, target: target.key, scenario: 'storm', clients, result, memory: { before, after, idle } });
+        ctx.recordStorm(target, clients, result, before, after, scale.stormTimeoutMs, idle);
         ctx.log(
           `[${rep + 1}/${ctx.reps}] ${target.label.padEnd(24)} join storm ${String(clients).padStart(5)}: ` +
             (result.timedOut ? `TIMED OUT with ${result.ready} acked` : `all acked in ${short(result.allReadyMs)} ms`) +
             (result.failed || result.unexpectedCloses ? ` (${result.failed} failed, ${result.unexpectedCloses} closed by the server)` : '') +
             `, ${short(result.frames)} frames ${short(result.bytes / 1e6)} MB, server CPU ${short(result.serverCpuMs ? result.serverCpuMs.user + result.serverCpuMs.system : null)} ms; ` +
-            `RSS +${short(perConnectionKb(before, after, 'rss', clients))} KB/conn heap +${short(perConnectionKb(before, after, 'heapUsed', clients))} KB/conn`,
+            `RSS +${short(perConnectionKb(before, after, 'rss', clients))} KB/conn (idle ${short(perConnectionKb(before, idle, 'rss', clients))}) heap +${short(perConnectionKb(before, after, 'heapUsed', clients))} KB/conn`,
         );
       }
     }
@@ -137,10 +146,10 @@ export async function runMemory(ctx, stormRan) {
           if (!worthTrying(ctx, target, clients, kind === 'fresh' ? 'calm arrival' : 'join storm') || !ctx.fits(key)) continue;
           const run = await ctx.timed(key, () => loginAndWeigh(ctx, target, clients, concurrency, scale.memoryTimeoutMs));
           if (run === null) continue;
-          const { result, before, after } = run;
+          const { result, before, after, idle } = run;
           if (result.timedOut) markTimedOut(target, clients);
-          ctx.raw.push({ rep, target: target.key, scenario: `memory-${kind}`, clients, result, memory: { before, after } });
-          if (kind === 'storm') ctx.recordStorm(target, clients, result, before, after, scale.memoryTimeoutMs);
+          ctx.raw.push({ rep, target: target.key, scenario: `memory-${kind}`, clients, result, memory: { before, after, idle } });
+          if (kind === 'storm') ctx.recordStorm(target, clients, result, before, after, scale.memoryTimeoutMs, idle);
           else if (after === null) {
             // Noted by loginAndWeigh.
           } else if (result.unexpectedCloses > 0) {
@@ -148,6 +157,7 @@ export async function runMemory(ctx, stormRan) {
           } else if (!result.timedOut && result.failed === 0) {
             ctx.record(`mem.fresh.${clients}.heap`, target.key, perConnectionKb(before, after, 'heapUsed', clients));
             ctx.record(`mem.fresh.${clients}.rss`, target.key, perConnectionKb(before, after, 'rss', clients));
+            ctx.record(`mem.fresh.${clients}.rssIdle`, target.key, perConnectionKb(before, idle, 'rss', clients));
             ctx.record(`mem.base.rss`, target.key, before.rss / 2 ** 20);
           } else {
             ctx.notes.push(
@@ -159,7 +169,7 @@ export async function runMemory(ctx, stormRan) {
             `[${rep + 1}/${scale.memoryReps}] ${target.label.padEnd(24)} memory ${kind.padEnd(5)} ${String(clients).padStart(5)}: ` +
               `${result.timedOut ? `TIMED OUT with ${result.ready} logged in; ` : `all in ${short(result.allReadyMs)} ms; `}` +
               (result.failed || result.unexpectedCloses ? `${result.failed} failed, ${result.unexpectedCloses} closed by the server; ` : '') +
-              `RSS +${short(perConnectionKb(before, after, 'rss', clients))} KB/conn heap +${short(perConnectionKb(before, after, 'heapUsed', clients))} KB/conn`,
+              `RSS +${short(perConnectionKb(before, after, 'rss', clients))} KB/conn (idle ${short(perConnectionKb(before, idle, 'rss', clients))}) heap +${short(perConnectionKb(before, after, 'heapUsed', clients))} KB/conn`,
           );
         }
       }
@@ -257,8 +267,10 @@ export function scaleRows(scale, sections) {
       rows.push(
         { section, key: `mem.fresh.${n}.rss`, label: `RSS KB, calm arrival (waves of ${scale.memoryWave})` },
         { section, key: `mem.fresh.${n}.heap`, label: 'heap KB, calm arrival' },
+        { section, key: `mem.fresh.${n}.rssIdle`, label: `… RSS KB once idle (${scale.idleWeighMs / 1000} s later)` },
         { section, key: `mem.storm.${n}.rss`, label: 'RSS KB, after a join storm' },
         { section, key: `mem.storm.${n}.heap`, label: 'heap KB, after a join storm' },
+        { section, key: `mem.storm.${n}.rssIdle`, label: `… RSS KB once idle (${scale.idleWeighMs / 1000} s later)` },
       );
     }
     rows.push({ section: 'Empty server', key: 'mem.base.rss', label: 'RSS MB before any client' });

@@ -1,5 +1,6 @@
 // What every benchmark server shares: the memory endpoint, listening on loopback, and dying with its parent.
 import { performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 
 /** The path the runner reads a server's memory from. */
 export const MEMORY_PATH = '/__bench/memory';
@@ -20,7 +21,12 @@ export function handleBenchRequest(req, res) {
     // Twice: the first pass can leave finalizer-held objects for the second.
     globalThis.gc?.();
     globalThis.gc?.();
-    body = JSON.stringify({ ...process.memoryUsage(), gc: typeof globalThis.gc === 'function', uptimeMs: performance.now() });
+    // The heap's spaces say where RSS beyond the live objects sits: a young generation grown by a
+    // burst of allocation (new_space), code compiled for the hot paths (code_space), or old objects.
+    const spaces = Object.fromEntries(
+      v8.getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size, physical: space.physical_space_size }]),
+    );
+    body = JSON.stringify({ ...process.memoryUsage(), spaces, gc: typeof globalThis.gc === 'function', uptimeMs: performance.now() });
   }
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
