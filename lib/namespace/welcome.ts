@@ -17,6 +17,9 @@ import type { ChatSocket } from '../chat/socket-types';
 export async function welcome(context: HandlerContext, socket: ChatSocket): Promise<void> {
   const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
   await sendHistory(context, socket, { lastId: parseLastId(auth.lastId), lastRev: parseLastRev(auth.lastRev) });
+  // From here on it hears who comes and goes: the list it is sent next (after its own login, if
+  // any) covers everyone before, so a crowd arriving meanwhile is not announced to it one by one.
+  context.broadcaster.hearPresence(socket);
   if (socket.data.user !== undefined) return welcomeUser(context, socket);
   if (auth.nick === undefined || auth.nick === null) {
     socket.emit('session', { nick: null });

@@ -177,6 +177,11 @@ export interface SocketData {
   batch?: boolean;
   /** Whether it asked for presence digests instead of whole lists (from the handshake). */
   digest?: boolean;
+  /**
+   * Set when its welcome reads who is here: only from then on does it receive the default room's
+   * `enter` and `exit` (the list it is sent covers every change before). Never set on digest clients.
+   */
+  hearsPresence?: boolean;
   /** Its comparison key (case- and compatibility-folded). */
   nickKey?: string;
   /** Set when the host's `identify` knew the user: their stable id and whether they moderate. */

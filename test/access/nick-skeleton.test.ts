@@ -48,6 +48,12 @@ describe('isMixedScript', () => {
   it.each([['alice'], ['José'], ['Алиса'], ['Ελένη'], ['田中さん'], ['tanaka田中'], ['bob_99'], ['김철수'], ['alice 🎉']])('accepts %s', (nick) => {
     expect(isMixedScript(nick)).toBe(false);
   });
+  it('accepts any ASCII text, whose letters are all Latin (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)) }), (text) => !isMixedScript(text)));
+  });
+  it('still refuses ASCII beside one look-alike letter', () => {
+    expect(isMixedScript('admin\u0456strator')).toBe(true); // Cyrillic і
+  });
   it('never throws (property)', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => typeof isMixedScript(text) === 'boolean'));
   });
