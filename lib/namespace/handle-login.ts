@@ -28,6 +28,9 @@ export async function logIn(context: HandlerContext, socket: ChatSocket, given: 
   const previousKey = socket.data.nickKey;
   const claim = await presence.claim(valid, ownerOf(socket.data, socket.id), socket.id);
   if (!claim.ok) throw new ChatError('NICK_TAKEN', `The nickname ${valid.nick} is already taken`);
+  // A socket logging in at its welcome hears who comes and goes from its own login on: the list
+  // it is sent below covers everyone before (in a join storm, nearly the whole crowd).
+  broadcaster.hearPresence(socket);
   if (previous !== undefined && previousKey !== undefined) {
     if (previousKey !== valid.key) await presence.release(previousKey, socket.id);
     broadcaster.exit(previous);

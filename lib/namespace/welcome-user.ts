@@ -20,6 +20,7 @@ export async function welcomeUser(context: HandlerContext, socket: ChatSocket): 
     }
     socket.emit('session', { nick: user.nick, identified: true, admin: user.admin });
   } catch (error) {
+    context.broadcaster.hearPresence(socket);
     refuse(context.logger, socket, 'signed-in login', error, { session: { identified: true, admin: user.admin } });
   }
 }

@@ -17,13 +17,12 @@ import type { ChatSocket } from '../chat/socket-types';
 export async function welcome(context: HandlerContext, socket: ChatSocket): Promise<void> {
   const auth: Record<string, unknown> = isPlainObject(socket.handshake.auth) ? socket.handshake.auth : {};
   await sendHistory(context, socket, { lastId: parseLastId(auth.lastId), lastRev: parseLastRev(auth.lastRev) });
-  // From here on it hears who comes and goes: the list it is sent next (after its own login, if
-  // any) covers everyone before, so a crowd arriving meanwhile is not announced to it one by one.
-  context.broadcaster.hearPresence(socket);
   if (socket.data.user !== undefined) return welcomeUser(context, socket);
   if (auth.nick === undefined || auth.nick === null) {
     socket.emit('session', { nick: null });
-    // A reader sees who is here before choosing a name; `enter`/`exit` (or digests) keep it current.
+    // A reader sees who is here before choosing a name; `enter`/`exit` (or digests) keep it
+    // current from now on (its list covers everyone before: see Broadcaster.hearPresence).
+    context.broadcaster.hearPresence(socket);
     await sendUsers(context, socket);
     return;
   }
@@ -31,6 +30,7 @@ export async function welcome(context: HandlerContext, socket: ChatSocket): Prom
     await logIn(context, socket, validateNick(auth.nick, context.options.maxNickLength));
     socket.emit('session', { nick: socket.data.nick ?? null });
   } catch (error) {
+    context.broadcaster.hearPresence(socket);
     refuse(context.logger, socket, 'handshake login', error, { session: {} });
   }
 }
