@@ -12,9 +12,9 @@
  * {@link PresenceWindow}). Every socket is in exactly one of the four parts, so no broadcast ever
  * needs `except` of a whole part (Socket.IO would expand it into a set per event: quadratic in a storm).
  *
- * In the default room a socket that takes `enter`/`exit` starts in a fifth and sixth part, waiting
- * for its welcome to read who is here ({@link hearPresence}): until then it gets everything but
- * `enter`/`exit`, which the list it is then sent covers. In a join storm the original protocol's
+ * In the default room a socket that takes `enter`/`exit` starts in a fifth or sixth part, waiting
+ * to be told who is here ({@link hearPresence}): until then it gets everything but `enter`/`exit`,
+ * which the list it is then sent covers. In a join storm the original protocol's
  * clients would otherwise hear every login from the moment they connect, not from their own: on
  * 1,000 arrivals, 854k presence frames instead of the 500k of Socket.IO's chat example.
  */
@@ -182,8 +182,9 @@ export class Broadcaster {
   }
 
   /**
-   * A socket's welcome is about to read who is here: from now on it hears the default room's
-   * `enter` and `exit` (what came before is in the list it is sent). Digest clients never do.
+   * A socket is about to be told who is here (its login's list, or a reader's at its welcome):
+   * from now on it hears the default room's `enter` and `exit`; what came before is in that list.
+   * Digest clients never do.
    */
   hearPresence(socket: ChatSocket): void {
     if (socket.data.digest === true || socket.data.hearsPresence === true) return;

@@ -178,8 +178,9 @@ export interface SocketData {
   /** Whether it asked for presence digests instead of whole lists (from the handshake). */
   digest?: boolean;
   /**
-   * Set when its welcome reads who is here: only from then on does it receive the default room's
-   * `enter` and `exit` (the list it is sent covers every change before). Never set on digest clients.
+   * Set when it is about to be told who is here (at its login, or a reader's welcome): only from
+   * then on does it receive the default room's `enter` and `exit` (that list covers every change
+   * before). Never set on digest clients.
    */
   hearsPresence?: boolean;
   /** Its comparison key (case- and compatibility-folded). */
