@@ -1,7 +1,7 @@
 /**
- * The original protocol's clients hear `enter`/`exit` from the moment their welcome reads who is
- * here (issue #15): what happened before is in the `users` list they are sent, so a crowd arriving
- * while they connect is not announced to them one by one as well.
+ * The original protocol's clients hear `enter`/`exit` from the moment they are told who is here,
+ * at their login (a reader: at its welcome) (issue #15): what happened before is in the `users`
+ * list they are sent, so a crowd arriving while they connect is not announced to them one by one.
  */
 import { MemoryStore } from '../../lib/history/memory-store';
 import type { ChatMessage } from '../../lib/protocol/payloads';
