@@ -656,6 +656,13 @@ export class PostgresStore implements MessageStore {
   private async changeTransaction<T>(queries: Queries, work: (client: PgClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let failure: Error | undefined;
+    // pg-pool listens for a connection's errors only while it is idle: one that breaks while
+    // checked out emits `error` on the client, which unheard would crash the process. The query
+    // under way rejects anyway; this only keeps the event from being unhandled.
+    const onError = (error: Error): void => {
+      failure ??= error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       try {
@@ -671,6 +678,7 @@ export class PostgresStore implements MessageStore {
       failure = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
+      client.off('error', onError);
       // Handing the error back makes the pool discard the connection instead of reusing it.
       client.release(failure);
     }

@@ -15,6 +15,9 @@ export interface PgPoolClientLike {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query<R = any>(text: string, values?: unknown[]): Promise<PgQueryResult<R>>;
   release(error?: Error | boolean): void;
+  /** A checked-out connection that breaks emits `error` here (the pool no longer listens). */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** A `pg.Pool`, the host's or one the store created: the methods the store calls. */

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import type { AppendResult, NewMessage } from '../../lib/options/message-store';
 import { PostgresStore, type PostgresStoreOptions } from '../../lib/history/postgres-store';
 import { migratePostgres, POSTGRES_MIGRATIONS } from '../../lib/history/sql/postgres-migrations';
-import { postgresNames } from '../../lib/history/sql/postgres-names';
+import { CHANGE_LOCK_CLASS, postgresNames } from '../../lib/history/sql/postgres-names';
 import type { ChatLogger } from '../../lib/options/logger';
 import { directRoom } from '../../lib/protocol/direct-room';
 import { ChatError } from '../../lib/protocol/error-codes';
@@ -480,6 +480,39 @@ describeWithService('postgres', 'PostgresStore', () => {
       } finally {
         await pool.end();
       }
+    });
+  });
+
+  describe('a connection that breaks inside an edit', () => {
+    it('rejects that edit and keeps the process alive (a checked-out client emits `error` that nobody else hears)', async () => {
+      const table = freshTable();
+      const store = await openStore({ table });
+      const { message } = await store.append(draft('to be edited'));
+      // Hold the table's change lock so that the edit's transaction waits in PostgreSQL.
+      const holder = await admin.connect();
+      try {
+        await holder.query('BEGIN');
+        const oid = await holder.query<{ oid: number }>('SELECT $1::regclass::oid AS oid', [`"${table}"`]);
+        await holder.query('SELECT pg_advisory_xact_lock($1, $2)', [CHANGE_LOCK_CLASS, oid.rows[0]?.oid]);
+        const edit = store.edit(message.id, 'edited', TS + 1);
+        edit.catch(() => undefined);
+        let waiting: number | undefined;
+        for (let tries = 0; waiting === undefined && tries < 100; tries++) {
+          const found = await admin.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE wait_event = 'advisory' AND pid <> pg_backend_pid() AND query LIKE 'SELECT pg_advisory_xact_lock%' AND query NOT LIKE '%$1%'",
+          );
+          waiting = found.rows[0]?.pid;
+          if (waiting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(waiting).toBeDefined();
+        await admin.query('SELECT pg_terminate_backend($1)', [waiting]);
+        await expect(edit).rejects.toThrow();
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+      // The store carries on with a new connection.
+      await expect(store.edit(message.id, 'edited after all', TS + 2)).resolves.toMatchObject({ room: '' });
     });
   });
 
