@@ -129,6 +129,8 @@ const { values: flags } = parseArgs({
     'readers-log-in': { type: 'boolean' },
     only: { type: 'string' },
     'memory-reps': { type: 'string' },
+    // Before each memory baseline, this many clients log in and leave (one-offs out of "per connection").
+    'warm-baseline': { type: 'string' },
     // Writes each server child's CPU profile (node --cpu-prof) into this folder, to find what a run costs.
     'cpu-prof': { type: 'string' },
     verbose: { type: 'boolean', short: 'v' },
@@ -139,7 +141,7 @@ if (flags.help) {
   process.stdout.write(
     'usage: node bench/run.mjs [--quick (default) | --full] [--reps N] [--json FILE]\n' +
       "                          [--chat-options '<JSON merged into createChatMiddleware options>']\n" +
-      '                          [--readers-log-in] [--verbose] [--memory-reps N] [--cpu-prof DIR]\n' +
+      '                          [--readers-log-in] [--verbose] [--memory-reps N] [--warm-baseline N] [--cpu-prof DIR]\n' +
       `                          [--only <sections and/or targets>: ${[...SECTIONS, ...TARGETS.map((t) => t.key)].join(',')}]\n`,
   );
   process.exit(0);
@@ -169,6 +171,10 @@ if (flags['memory-reps'] !== undefined) {
   mode.scale = { ...mode.scale, memoryReps: Number(flags['memory-reps']) };
   if (!Number.isInteger(mode.scale.memoryReps) || mode.scale.memoryReps < 1) fail(`--memory-reps must be a whole number ≥ 1; got ${flags['memory-reps']}`);
 }
+if (flags['warm-baseline'] !== undefined) {
+  mode.scale = { ...mode.scale, warmBaseline: Number(flags['warm-baseline']) };
+  if (!Number.isInteger(mode.scale.warmBaseline) || mode.scale.warmBaseline < 0) fail(`--warm-baseline must be a whole number ≥ 0; got ${flags['warm-baseline']}`);
+}
 if (!existsSync(DIST_ENTRY)) fail('dist/index.js is missing: run `npm run build:lib` first');
 
 function fail(message) {
@@ -196,6 +202,9 @@ if (!env.pinning) {
       ? `only ${env.cores} core(s): server and generator are not pinned apart, so they compete for CPU`
       : '`taskset` is unavailable: server and generator are not pinned to separate cores',
   );
+}
+if (mode.scale.warmBaseline > 0) {
+  notes.push(`memory baselines taken after ${mode.scale.warmBaseline} clients logged in and left (--warm-baseline): what the first logins load once is not counted per connection`);
 }
 if (nofile < 65536) notes.push(`open files limited to ${nofile} (hard limit); children run with ulimit -n ${nofile}`);
 mode.scale = { ...mode.scale };

@@ -71,6 +71,23 @@ async function loginAndWeigh(ctx, target, clients, concurrency, timeoutMs) {
   const { scale } = ctx;
   const what = `${concurrency > 0 ? 'calm arrival' : 'join storm'} of ${clients}`;
   const run = await onFreshServer(ctx, target, what, async (server) => {
+    if (scale.warmBaseline > 0) {
+      // What a process's first logins load once (lazy tables, compiled code) is not per
+      // connection: with --warm-baseline a few clients log in and leave before the baseline.
+      await ctx.generator.request({
+        type: 'storm',
+        port: server.port,
+        serverPid: server.pid,
+        clients: scale.warmBaseline,
+        concurrency: 0,
+        batch: target.batch,
+        readyOn: target.readyOn,
+        quietMs: 200,
+        timeoutMs: 20_000,
+      });
+      await ctx.generator.request({ type: 'close' });
+      await sleep(1000);
+    }
     const before = await ctx.serverMemory(server);
     const result = await ctx.generator.request({
       type: 'storm',
