@@ -78,7 +78,7 @@ const MODES = {
     warmupMs: 500,
     windowMs: 2000,
     drainMs: 1500,
-    saturation: { readers: 1000, startRate: 25, minRate: 5, factor: 1.5, stepMs: 1500, drainMs: 1000, p99LimitMs: 500, minKeptUp: 0.8, maxSteps: 9, refine: true },
+    saturation: { readers: 1000, startRate: 25, minRate: 5, factor: 1.5, stepMs: 1500, drainMs: 1000, p99LimitMs: 500, minKeptUp: 0.8, maxSteps: 12, refine: true },
     scale: {
       budgetMs: 1_620_000,
       msgBytes: 64,
