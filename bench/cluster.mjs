@@ -37,7 +37,7 @@ import { Redis } from 'ioredis';
 import { BENCH_RATE_LIMIT_OPTIONS } from './chat-load/bench-limits.mjs';
 import { LatencyHistogram } from './chat-load/latency-histogram.mjs';
 import { cpuDelta, ownCpuMs, processCpuMs } from './chat-load/proc-cpu.mjs';
-import { WireClient, eventName, isChatFrame } from './chat-load/wire-client.mjs';
+import { readNumber, SEND_TIME_TAG, WireClient, eventName, isChatFrame } from './chat-load/wire-client.mjs';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'chat-server-process.cjs');
@@ -57,7 +57,6 @@ const WARM_UP_MS = 2000;
 const WAVE = 100;
 
 /** Every message starts `t:<performance.now() at send>:`, found in any frame by this byte tag. */
-const TAG = Buffer.from('"m":"t:');
 const OK_TRUE = Buffer.from('"ok":true');
 const NICK_NULL = Buffer.from('"nick":null');
 /** Brings a message to about 60 characters, a typical chat line, so frames weigh what real ones do. */
@@ -204,22 +203,11 @@ class Load {
   /** Counts every message of a `chat` or `batch` frame, and its latency from the time it carries. */
   countChats(client, data) {
     const t = performance.now();
-    let at = 0;
+    const cursor = { at: 0 };
     let found = 0;
-    while ((at = data.indexOf(TAG, at)) !== -1) {
-      at += TAG.length;
-      let c;
-      let whole = 0;
-      while ((c = data[at++]) >= 48 && c <= 57) whole = whole * 10 + c - 48;
-      let fraction = 0;
-      let scale = 1;
-      if (c === 46) {
-        while ((c = data[at++]) >= 48 && c <= 57) {
-          fraction = fraction * 10 + c - 48;
-          scale *= 10;
-        }
-      }
-      this.hist.record(t - (whole + fraction / scale));
+    while ((cursor.at = data.indexOf(SEND_TIME_TAG, cursor.at)) !== -1) {
+      cursor.at += SEND_TIME_TAG.length;
+      this.hist.record(t - readNumber(data, cursor));
       found++;
     }
     this.frames++;

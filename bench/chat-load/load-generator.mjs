@@ -14,9 +14,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LatencyHistogram } from './latency-histogram.mjs';
 import { coreTicks, coreUse, cpuDelta, ownCpuMs, processCpuMs } from './proc-cpu.mjs';
-import { WireClient, eventName, frameKind, isChatFrame, wireBytes } from './wire-client.mjs';
+import { readNumber, SEND_TIME_TAG, WireClient, eventName, frameKind, isChatFrame, wireBytes } from './wire-client.mjs';
 
-const TAG = Buffer.from('"m":"t:');
 const OK_TRUE = Buffer.from('"ok":true');
 const NICK_NULL = Buffer.from('"nick":null');
 const READER = 1;
@@ -156,26 +155,14 @@ export class FanoutRun {
   onChat(reader, data) {
     const t = now();
     const S = this.S;
-    let at = 0;
-    while ((at = data.indexOf(TAG, at)) !== -1) {
-      at += TAG.length;
-      let c;
-      let whole = 0;
-      while ((c = data[at++]) >= 48 && c <= 57) whole = whole * 10 + c - 48;
-      let fraction = 0;
-      let scale = 1;
-      if (c === 46) {
-        while ((c = data[at++]) >= 48 && c <= 57) {
-          fraction = fraction * 10 + c - 48;
-          scale *= 10;
-        }
-      }
-      let step = 0;
-      while ((c = data[at++]) >= 48 && c <= 57) step = step * 10 + c - 48;
-      let sender = 0;
-      while ((c = data[at++]) >= 48 && c <= 57) sender = sender * 10 + c - 48;
-      let seq = 0;
-      while ((c = data[at++]) >= 48 && c <= 57) seq = seq * 10 + c - 48;
+    const cursor = { at: 0 };
+    while ((cursor.at = data.indexOf(SEND_TIME_TAG, cursor.at)) !== -1) {
+      cursor.at += SEND_TIME_TAG.length;
+      // `t:<send time>:<step>:<sender>:<seq>`
+      const sentAt = readNumber(data, cursor);
+      const step = readNumber(data, cursor);
+      const sender = readNumber(data, cursor);
+      const seq = readNumber(data, cursor);
       if (sender >= S) continue;
       const key = reader * S + sender;
       const last = this.lastSeq[key];
@@ -190,7 +177,7 @@ export class FanoutRun {
       }
       this.delivered++;
       this.lastDeliveryAt = t;
-      this.hist.record(t - (whole + fraction / scale));
+      this.hist.record(t - sentAt);
     }
   }
 

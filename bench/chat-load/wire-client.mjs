@@ -27,6 +27,31 @@ export function wireBytes(length) {
 
 const BATCH_HEAD = Buffer.from('42/chat,["batch"');
 
+/** What every benchmark message's text starts with (`t:<send time>:…`), found by a byte scan. */
+export const SEND_TIME_TAG = Buffer.from('"m":"t:');
+
+/**
+ * Reads the unsigned number (`123` or `123.456`) at `cursor.at` in a frame's bytes and moves
+ * `cursor.at` past the byte that ended it: how the generators take a message's send time and
+ * counters from a frame without decoding it.
+ */
+export function readNumber(data, cursor) {
+  let at = cursor.at;
+  let c;
+  let whole = 0;
+  while ((c = data[at++]) >= 48 && c <= 57) whole = whole * 10 + c - 48;
+  let fraction = 0;
+  let scale = 1;
+  if (c === 46) {
+    while ((c = data[at++]) >= 48 && c <= 57) {
+      fraction = fraction * 10 + c - 48;
+      scale *= 10;
+    }
+  }
+  cursor.at = at;
+  return whole + fraction / scale;
+}
+
 /**
  * True when `frame` may carry chat messages: a `chat` or `chat:batch` event, or Chatterbox's
  * `batch` of events (`42/chat,["batch",[["chat",{…}],…]]`), whose messages the tag scan finds.
